@@ -1,0 +1,67 @@
+// Config: everything an operator can set, as one value checked at start-up (and on SIGHUP) and then
+// passed by const&. Built from the config file and the command line; see config_loader.h.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "daemon/net/socket_address.h"
+
+namespace vigil {
+
+enum class DnssecMode { Validate, Off };
+
+// Names at and under `zone` are forwarded to `upstreams` only (split DNS).
+struct ForwardZone {
+  std::string zone;                      // presentation form, lower case, ending in "." (e.g. "corp.example.")
+  std::vector<uint8_t> zone_wire;        // the same name in lower-case wire form
+  std::vector<SocketAddress> upstreams;  // at least one
+};
+
+// A pinned record, answered from configuration only (THREATS.md "Pinned names").
+struct Pin {
+  std::string name;            // lower case presentation form, ending in "."
+  std::vector<uint8_t> name_wire;
+  uint16_t type = 0;           // RR type code
+  std::vector<uint8_t> rdata;  // wire-format RDATA, checked by ldns at load time
+  std::string text;            // the record as configured, for logs
+};
+
+// An IPv4 or IPv6 prefix with what to do with queries from it. Most specific prefix wins.
+enum class AccessAction { Allow, Refuse, Deny };  // deny = drop silently
+struct AccessRule {
+  SocketAddress network;  // port unused
+  unsigned prefix_length = 0;
+  AccessAction action = AccessAction::Allow;
+};
+
+struct Config {
+  std::string config_file;  // the file this was read from, empty if none (reload re-reads it)
+
+  std::vector<SocketAddress> listen;     // default 127.0.0.1:53 and [::1]:53
+  std::vector<SocketAddress> upstreams;  // default: /etc/resolv.conf, else kDefaultUpstreams
+  std::vector<ForwardZone> forwards;
+  std::vector<std::string> trust_anchor_files;
+  DnssecMode dnssec = DnssecMode::Off;  // becomes Validate when the validator lands
+  std::vector<Pin> pins;
+  std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
+  std::vector<AccessRule> access_control;  // default: 127.0.0.0/8 and ::1/128 allow, rest refuse
+
+  // Upstream client.
+  uint16_t outgoing_port_low = 1024;  // source ports are drawn uniformly from [low, high]
+  uint16_t outgoing_port_high = 65535;
+  std::chrono::milliseconds upstream_timeout{1500};  // one attempt at one upstream
+  std::chrono::milliseconds query_timeout{5000};     // a client query, all attempts together
+  bool use_0x20 = true;
+  bool use_cookies = true;
+
+  // Client listeners.
+  std::chrono::milliseconds tcp_idle_timeout{10000};
+  unsigned tcp_max_connections = 256;
+  unsigned tcp_max_queries_per_connection = 64;    // in flight at once on one connection
+  std::size_t tcp_max_buffered_bytes = 128 * 1024;  // replies queued for a slow reader
+};
+
+}  // namespace vigil

@@ -1,0 +1,28 @@
+// RAII owners for ldns objects: every ldns allocation vigil makes is held by one of these.
+#pragma once
+
+#include <ldns/ldns.h>
+
+#include <memory>
+
+namespace vigil::dns {
+
+struct LdnsRrDeleter {
+  void operator()(ldns_rr* rr) const { ldns_rr_free(rr); }
+};
+struct LdnsRrListDeleter {  // owning list: frees the records too
+  void operator()(ldns_rr_list* list) const { ldns_rr_list_deep_free(list); }
+};
+struct LdnsRdfDeleter {
+  void operator()(ldns_rdf* rdf) const { ldns_rdf_deep_free(rdf); }
+};
+struct LdnsPktDeleter {
+  void operator()(ldns_pkt* pkt) const { ldns_pkt_free(pkt); }
+};
+
+using LdnsRr = std::unique_ptr<ldns_rr, LdnsRrDeleter>;
+using LdnsRrList = std::unique_ptr<ldns_rr_list, LdnsRrListDeleter>;
+using LdnsRdf = std::unique_ptr<ldns_rdf, LdnsRdfDeleter>;
+using LdnsPkt = std::unique_ptr<ldns_pkt, LdnsPktDeleter>;
+
+}  // namespace vigil::dns
