@@ -1,0 +1,105 @@
+#include "daemon/daemon.h"
+
+#include <csignal>
+
+#include "daemon/pipeline/routing.h"
+
+namespace vigil {
+
+namespace {
+
+std::string addresses_text(const std::vector<SocketAddress>& addresses) {
+  std::string text;
+  for (const auto& address : addresses) text += (text.empty() ? "" : " ") + address.to_string();
+  return text.empty() ? "(none)" : text;
+}
+
+}  // namespace
+
+Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
+    : command_line_(std::move(command_line)),
+      config_(std::make_shared<const Config>(std::move(config))),
+      log_(loggers),
+      security_(loggers.security),
+      receive_buffer_(65536),
+      context_{UpstreamIo{&loop_, random_, receive_buffer_, config_->outgoing_port_low,
+                          config_->outgoing_port_high},
+               stats_, log_, security_} {
+  uv_loop_init(&loop_);
+}
+
+Daemon::~Daemon() {
+  // Tasks first (they hold reply sinks into the listeners), then listeners, then the loop.
+  if (pipeline_) pipeline_->shutdown();
+  udp_listeners_.clear();
+  tcp_listeners_.clear();
+  signals_.clear();
+  pipeline_.reset();
+  uv_run(&loop_, UV_RUN_DEFAULT);  // run the close callbacks
+  uv_loop_close(&loop_);
+}
+
+void Daemon::start_listeners() {
+  for (const auto& address : config_->listen) {
+    udp_listeners_.push_back(std::make_unique<UdpListener>(&loop_, address, *pipeline_));
+    tcp_listeners_.push_back(
+        std::make_unique<TcpListener>(&loop_, address, *pipeline_, stats_, *config_));
+  }
+}
+
+void Daemon::warn_about(const Config& config) const {
+  if (config.dnssec == DnssecMode::Validate) {
+    log_.main->warn("dnssec validate: validation is not implemented in this version yet; "
+                    "answers are forwarded without the AD bit");
+  }
+}
+
+int Daemon::run() {
+  pipeline_ = std::make_unique<QueryPipeline>(context_, config_,
+                                              Routing::build(*config_, nullptr, random_));
+  start_listeners();
+  signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGTERM, [this] { stop(); }));
+  signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGINT, [this] { stop(); }));
+  signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGHUP, [this] { reload(); }));
+  signals_.push_back(std::make_unique<SignalWatcher>(
+      &loop_, SIGUSR1, [this] { log_.main->info("stats: {}", stats_.to_line()); }));
+  warn_about(*config_);
+  log_.main->info("vigild {} ready: listening on {} (udp, tcp); upstreams {}; {} forward zone(s)",
+                  VIGIL_VERSION, addresses_text(config_->listen), addresses_text(config_->upstreams),
+                  config_->forwards.size());
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  log_.main->info("stopped; stats: {}", stats_.to_line());
+  return 0;
+}
+
+void Daemon::stop() {
+  log_.main->info("stopping");
+  uv_stop(&loop_);
+}
+
+void Daemon::reload() {
+  Config fresh;
+  try {
+    fresh = load_config(command_line_);
+  } catch (const ConfigError& error) {
+    log_.main->error("reload failed, keeping the running configuration: {}", error.what());
+    return;
+  }
+  if (fresh.listen != config_->listen) {
+    log_.main->warn("reload: listen addresses changed; they take effect at the next restart");
+    fresh.listen = config_->listen;
+  }
+  set_log_level(log_, fresh.log_level);
+  context_.io.port_low = fresh.outgoing_port_low;
+  context_.io.port_high = fresh.outgoing_port_high;
+  auto routing = Routing::build(fresh, &pipeline_->routing(), random_);
+  config_ = std::make_shared<const Config>(std::move(fresh));
+  pipeline_->reconfigure(config_, std::move(routing));
+  for (auto& listener : tcp_listeners_) listener->reconfigure(*pipeline_, *config_);
+  warn_about(*config_);
+  log_.main->info("reloaded {}: upstreams {}; {} forward zone(s)",
+                  config_->config_file.empty() ? "(no config file)" : config_->config_file,
+                  addresses_text(config_->upstreams), config_->forwards.size());
+}
+
+}  // namespace vigil

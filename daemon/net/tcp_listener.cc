@@ -1,0 +1,76 @@
+#include "daemon/net/tcp_listener.h"
+
+#include <stdexcept>
+
+namespace vigil {
+
+namespace {
+
+constexpr int kBacklog = 128;
+
+TcpLimits limits_from(const Config& config) {
+  return TcpLimits{static_cast<uint64_t>(config.tcp_idle_timeout.count()),
+                   config.tcp_max_queries_per_connection, config.tcp_max_buffered_bytes};
+}
+
+}  // namespace
+
+TcpListener::TcpListener(uv_loop_t* loop, const SocketAddress& address, QueryPipeline& pipeline,
+                         Stats& stats, const Config& config)
+    : loop_(loop),
+      address_(address),
+      pipeline_(&pipeline),
+      stats_(stats),
+      limits_(limits_from(config)),
+      max_connections_(config.tcp_max_connections),
+      holder_(new Holder{{}, this}) {
+  uv_tcp_init(loop, &holder_->handle);
+  holder_->handle.data = holder_;
+  int rc = uv_tcp_bind(&holder_->handle, address.get(), address.is_v6() ? UV_TCP_IPV6ONLY : 0);
+  if (rc == 0) {
+    rc = uv_listen(reinterpret_cast<uv_stream_t*>(&holder_->handle), kBacklog,
+                   [](uv_stream_t* server, int status) {
+                     if (status == 0) static_cast<Holder*>(server->data)->owner->on_connection();
+                   });
+  }
+  if (rc != 0) {
+    close_and_delete(holder_);
+    throw std::runtime_error("cannot listen on tcp " + address.to_string() + ": " + uv_strerror(rc));
+  }
+}
+
+TcpListener::~TcpListener() {
+  auto connections = std::move(connections_);
+  for (auto& [raw, connection] : connections) connection->close();
+  close_and_delete(holder_);
+}
+
+void TcpListener::reconfigure(QueryPipeline& pipeline, const Config& config) {
+  pipeline_ = &pipeline;
+  limits_ = limits_from(config);
+  max_connections_ = config.tcp_max_connections;
+}
+
+void TcpListener::on_connection() {
+  auto connection = std::make_shared<TcpConnection>(
+      loop_, *pipeline_, stats_, limits_,
+      [this](TcpConnection& closed) { connections_.erase(&closed); });
+  if (uv_accept(reinterpret_cast<uv_stream_t*>(&holder_->handle), connection->stream()) != 0) {
+    connection->close();
+    return;
+  }
+  if (connections_.size() >= max_connections_) {
+    ++stats_.tcp_rejected;  // accepted only to be closed at once, so the backlog cannot fill
+    connection->close();
+    return;
+  }
+  sockaddr_storage peer{};
+  int length = sizeof peer;
+  uv_tcp_getpeername(reinterpret_cast<uv_tcp_t*>(connection->stream()),
+                     reinterpret_cast<sockaddr*>(&peer), &length);
+  ++stats_.tcp_connections;
+  connections_.emplace(connection.get(), connection);
+  connection->start(SocketAddress::from_sockaddr(reinterpret_cast<sockaddr*>(&peer)));
+}
+
+}  // namespace vigil

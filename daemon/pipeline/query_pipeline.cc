@@ -1,0 +1,113 @@
+#include "daemon/pipeline/query_pipeline.h"
+
+#include <cstring>
+
+#include "daemon/config/access_control.h"
+#include "daemon/pipeline/query_check.h"
+#include "dns/response.h"
+
+namespace vigil {
+
+QueryPipeline::QueryPipeline(TaskContext& context, std::shared_ptr<const Config> config,
+                             Routing routing)
+    : context_(context),
+      config_(std::move(config)),
+      routing_(std::move(routing)),
+      reaper_(context.io.loop) {}
+
+QueryPipeline::~QueryPipeline() { shutdown(); }
+
+void QueryPipeline::handle_query(dns::Bytes wire, const SocketAddress& client, Transport transport,
+                                 ReplySink sink) {
+  auto& stats = context_.stats;
+  ++(transport == Transport::Udp ? stats.client_queries_udp : stats.client_queries_tcp);
+  const AccessAction access = decide_access(config_->access_control, client);
+  if (access == AccessAction::Deny) {
+    ++stats.client_dropped;
+    return;
+  }
+  QueryCheck check = check_client_query(wire);
+  if (check.action == QueryCheck::Action::Drop) {
+    ++stats.client_dropped;
+    return;
+  }
+  if (access == AccessAction::Refuse) {
+    if (check.action == QueryCheck::Action::Forward) {
+      check.reply = dns::make_reply_without_records(check.query,
+                                                    dns::ReplyOptions{dns::rcode::REFUSED, false, {}});
+      check.reason = "refused";
+    }
+    count_local_reply(check.reason);
+    return sink(std::move(check.reply));
+  }
+  if (check.action == QueryCheck::Action::Reply) {
+    count_local_reply(check.reason);
+    return sink(std::move(check.reply));
+  }
+  forward(check.query, transport, std::move(sink));
+}
+
+void QueryPipeline::count_local_reply(const char* reason) {
+  auto& stats = context_.stats;
+  if (std::strcmp(reason, "formerr") == 0) ++stats.formerr;
+  else if (std::strcmp(reason, "notimp") == 0) ++stats.notimp;
+  else if (std::strcmp(reason, "refused") == 0) ++stats.refused;
+  else if (std::strcmp(reason, "badvers") == 0) ++stats.badvers;
+  else if (std::strcmp(reason, "any") == 0) ++stats.any_answered;
+}
+
+std::string QueryPipeline::in_flight_key(const UpstreamGroup& group,
+                                         const dns::QueryInfo& query) const {
+  // Same group, same name (case folded), type, class, and the same DO/CD: the same upstream answer.
+  std::string key(reinterpret_cast<const char*>(&group.id), sizeof group.id);
+  for (uint8_t c : query.qname.view()) key += static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
+  const uint8_t tail[5] = {static_cast<uint8_t>(query.qtype >> 8), static_cast<uint8_t>(query.qtype),
+                           static_cast<uint8_t>(query.qclass >> 8),
+                           static_cast<uint8_t>(query.qclass),
+                           static_cast<uint8_t>((query.dnssec_ok ? 1 : 0) |
+                                                (query.checking_disabled() ? 2 : 0))};
+  key.append(reinterpret_cast<const char*>(tail), sizeof tail);
+  return key;
+}
+
+void QueryPipeline::forward(const dns::QueryInfo& query, Transport transport, ReplySink sink) {
+  const auto& group = routing_.route(query.qname.view());
+  std::string key = in_flight_key(*group, query);
+  auto found = in_flight_.find(key);
+  if (found != in_flight_.end()) {
+    ++context_.stats.deduplicated;
+    found->second->add_waiter(Waiter{query, transport, std::move(sink)});
+    return;
+  }
+  auto task = std::make_unique<QueryTask>(context_, config_, group, query, next_task_id_++,
+                                          [this](QueryTask& done) { retire(done); });
+  QueryTask* raw = task.get();
+  raw->add_waiter(Waiter{query, transport, std::move(sink)});
+  keys_.emplace(raw, key);
+  in_flight_.emplace(std::move(key), std::move(task));
+  raw->start();  // may finish at once (no upstream usable): then it is already retired
+}
+
+void QueryPipeline::retire(QueryTask& task) {
+  auto key = keys_.find(&task);
+  if (key == keys_.end()) return;
+  auto entry = in_flight_.find(key->second);
+  retired_.push_back(std::move(entry->second));
+  in_flight_.erase(entry);
+  keys_.erase(key);
+  reaper_.start(0, [this] { retired_.clear(); });
+}
+
+void QueryPipeline::reconfigure(std::shared_ptr<const Config> config, Routing routing) {
+  // Tasks in flight keep the config and group they started with.
+  config_ = std::move(config);
+  routing_ = std::move(routing);
+}
+
+void QueryPipeline::shutdown() {
+  keys_.clear();
+  in_flight_.clear();
+  retired_.clear();
+}
+
+}  // namespace vigil

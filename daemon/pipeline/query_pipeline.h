@@ -1,0 +1,50 @@
+// The query pipeline, wired in one place: a client's packet comes in from a listener and goes
+// through the checks, the access list and the router to a QueryTask shared by every identical
+// question in flight; the task's answer goes back through the ReplySink.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "daemon/config/config.h"
+#include "daemon/net/socket_address.h"
+#include "daemon/pipeline/query_task.h"
+#include "daemon/pipeline/routing.h"
+
+namespace vigil {
+
+class QueryPipeline {
+ public:
+  QueryPipeline(TaskContext& context, std::shared_ptr<const Config> config, Routing routing);
+  ~QueryPipeline();
+
+  void handle_query(dns::Bytes wire, const SocketAddress& client, Transport transport,
+                    ReplySink sink);
+  void reconfigure(std::shared_ptr<const Config> config, Routing routing);
+  // Ends every task without answering: the daemon is stopping.
+  void shutdown();
+
+  const Config& config() const { return *config_; }
+  const Routing& routing() const { return routing_; }
+  std::size_t in_flight() const { return in_flight_.size(); }
+
+ private:
+  void forward(const dns::QueryInfo& query, Transport transport, ReplySink sink);
+  void count_local_reply(const char* reason);
+  std::string in_flight_key(const UpstreamGroup& group, const dns::QueryInfo& query) const;
+  void retire(QueryTask& task);
+
+  TaskContext& context_;
+  std::shared_ptr<const Config> config_;
+  Routing routing_;
+  uint64_t next_task_id_ = 1;
+  std::unordered_map<std::string, std::unique_ptr<QueryTask>> in_flight_;
+  std::unordered_map<const QueryTask*, std::string> keys_;
+  // Finished tasks are freed on the next loop turn, never inside their own callbacks.
+  std::vector<std::unique_ptr<QueryTask>> retired_;
+  Timer reaper_;
+};
+
+}  // namespace vigil

@@ -1,0 +1,237 @@
+#include "daemon/pipeline/query_task.h"
+
+#include <algorithm>
+
+#include "dns/answer_rewrite.h"
+#include "dns/response.h"
+
+namespace vigil {
+
+QueryTask::QueryTask(TaskContext& context, std::shared_ptr<const Config> config,
+                     std::shared_ptr<UpstreamGroup> group, const dns::QueryInfo& question,
+                     uint64_t id, DoneCallback done)
+    : context_(context),
+      config_(std::move(config)),
+      group_(std::move(group)),
+      question_(question),
+      id_(id),
+      done_(std::move(done)),
+      tried_(group_->upstreams.size(), false),
+      attempt_timer_(context.io.loop),
+      deadline_timer_(context.io.loop) {
+  dns::to_lower(question_.qname.mutable_view());
+}
+
+QueryTask::~QueryTask() { cancel_exchanges(); }
+
+std::string QueryTask::describe() const {
+  return fmt::format("qid={} qname={} qtype={}", id_, dns::to_text(question_.qname.view()),
+                     question_.qtype);
+}
+
+void QueryTask::start() {
+  deadline_timer_.start(static_cast<uint64_t>(config_->query_timeout.count()), [this] {
+    if (current_) current().health.record_failure(now(), 0);
+    ++context_.stats.upstream_timeouts;
+    give_up();
+  });
+  ask_next_upstream();
+}
+
+void QueryTask::ask_next_upstream() {
+  cancel_exchanges();
+  attempt_timer_.stop();
+  if (group_->upstreams.empty()) return give_up();
+  std::vector<const UpstreamHealth*> health;
+  for (const auto& upstream : group_->upstreams) health.push_back(&upstream->health);
+  auto next = choose_upstream(health, tried_, now(), context_.io.random);
+  if (!next && lame_reply_.empty() && ++round_ < kMaxRounds) {
+    std::fill(tried_.begin(), tried_.end(), false);
+    next = choose_upstream(health, tried_, now(), context_.io.random);
+  }
+  if (!next) return give_up();
+  current_ = next;
+  tried_[*next] = true;
+  attempt_started_ms_ = now();
+  attempt_timer_.start(static_cast<uint64_t>(config_->upstream_timeout.count()),
+                       [this] { on_attempt_timeout(); });
+  start_udp();
+}
+
+ExchangeRequest QueryTask::make_request(bool randomize_case) {
+  Upstream& upstream = current();
+  dns::WireName qname = question_.qname;
+  if (randomize_case) dns::randomize_case(qname.mutable_view(), context_.io.random);
+  const auto cookie = upstream.cookie_option();
+  dns::UpstreamQuery query{context_.io.random.next_u16(), qname.view(), question_.qtype,
+                           question_.qclass, question_.checking_disabled(), question_.dnssec_ok,
+                           config_->use_cookies ? dns::Bytes(cookie) : dns::Bytes()};
+  ExchangeRequest request;
+  request.upstream = upstream.address;
+  request.query = dns::make_upstream_query(query);
+  request.qname_length = qname.length;
+  request.qtype = question_.qtype;
+  request.qclass = question_.qclass;
+  request.client_cookie = upstream.client_cookie;
+  request.use_cookie = config_->use_cookies;
+  request.require_server_cookie = config_->use_cookies && upstream.server_cookie_length > 0;
+  request.ignore_case = !randomize_case;
+  return request;
+}
+
+void QueryTask::start_udp() {
+  const bool use_0x20 = config_->use_0x20 && !current().case_exempt;
+  int error = 0;
+  udp_ = UdpExchange::start(context_.io, make_request(use_0x20), *this, error);
+  ++context_.stats.upstream_queries_udp;
+  if (udp_ == nullptr) {
+    context_.log.upstream->warn("{} upstream={} cannot send over udp: {}", describe(),
+                                current().name(), uv_strerror(error));
+    on_failure(Transport::Udp, error);
+  }
+}
+
+void QueryTask::start_tcp(const char* why) {
+  if (tcp_ != nullptr) return;
+  context_.log.upstream->debug("{} upstream={} retrying over tcp: {}", describe(),
+                               current().name(), why);
+  // Over TCP the case is still randomized: the reply tells whether the upstream echoes it.
+  int error = 0;
+  tcp_ = TcpExchange::start(context_.io, make_request(config_->use_0x20), *this, error);
+  ++context_.stats.upstream_queries_tcp;
+  if (tcp_ == nullptr) on_failure(Transport::Tcp, error);
+}
+
+void QueryTask::on_attempt_timeout() {
+  ++context_.stats.upstream_timeouts;
+  context_.log.upstream->debug("{} upstream={} timed out", describe(), current().name());
+  current().health.record_failure(now(), static_cast<uint32_t>(config_->upstream_timeout.count()));
+  ask_next_upstream();
+}
+
+void QueryTask::on_reply(Transport transport, dns::Bytes reply, const ReplyMatch& match) {
+  Upstream& upstream = current();
+  upstream.health.record_reply(now(), static_cast<uint32_t>(now() - attempt_started_ms_));
+  if (match.cookie && match.cookie->server_length > 0) {
+    std::copy_n(match.cookie->server.begin(), match.cookie->server_length,
+                upstream.server_cookie.begin());
+    upstream.server_cookie_length = match.cookie->server_length;
+  }
+  if (transport == Transport::Tcp && !match.case_preserved && !upstream.case_exempt) {
+    upstream.case_exempt = true;  // THREATS rule 3: detected over TCP, where nobody can spoof
+    context_.security.event("no_0x20", fmt::format("upstream={} detail=\"does not echo the "
+                                                   "question's letter case; 0x20 disabled for it\"",
+                                                   upstream.name()));
+  }
+  const auto& layout = match.parsed.layout;
+  const uint16_t rcode = static_cast<uint16_t>(
+      (layout.edns ? layout.edns->extended_rcode << 4 : 0) | layout.header.rcode());
+  if (transport == Transport::Udp && rcode == dns::rcode::BADCOOKIE) {
+    return start_tcp("BADCOOKIE");  // RFC 7873 5.3: the server wants its new cookie; TCP needs none
+  }
+  if (transport == Transport::Udp && layout.header.has(dns::flag::TC)) {
+    ++context_.stats.tc_retries;
+    udp_->cancel();
+    udp_ = nullptr;
+    return start_tcp("truncated");
+  }
+  if (is_lame(layout)) {
+    lame_reply_.assign(reply.begin(), reply.end());
+    return ask_next_upstream();
+  }
+  finish_with_reply(reply, layout);
+}
+
+// An upstream that cannot or will not answer: ask another before relaying its refusal.
+bool QueryTask::is_lame(const dns::MessageLayout& layout) const {
+  const uint8_t rcode = layout.header.rcode();
+  return rcode == dns::rcode::SERVFAIL || rcode == dns::rcode::REFUSED ||
+         rcode == dns::rcode::NOTIMP || rcode == dns::rcode::FORMERR;
+}
+
+void QueryTask::on_near_miss(Transport transport, MismatchReason reason) {
+  ++context_.stats.near_misses;
+  context_.security.event(
+      "near_miss", fmt::format("{} upstream={} transport={} reason={}", describe(),
+                               current().name(), to_string(transport), to_string(reason)));
+  // THREATS rule 6: keep waiting on UDP, and ask again over TCP where guessing does not work.
+  start_tcp("near miss");
+}
+
+void QueryTask::on_unwanted(Transport transport, MismatchReason reason) {
+  ++context_.stats.unwanted_replies;
+  context_.security.event(
+      "unwanted_reply", fmt::format("{} upstream={} transport={} reason={}", describe(),
+                                    current().name(), to_string(transport), to_string(reason)));
+}
+
+void QueryTask::on_failure(Transport transport, int uv_error) {
+  ++context_.stats.upstream_errors;
+  saw_network_error_ = true;
+  context_.log.upstream->debug("{} upstream={} {} error: {}", describe(), current().name(),
+                               to_string(transport), uv_strerror(uv_error));
+  if (transport == Transport::Udp && udp_ != nullptr) {
+    udp_->cancel();
+    udp_ = nullptr;
+  } else if (transport == Transport::Tcp && tcp_ != nullptr) {
+    tcp_->cancel();
+    tcp_ = nullptr;
+  }
+  if (udp_ != nullptr || tcp_ != nullptr) return;  // the other transport may still answer
+  current().health.record_failure(now(), static_cast<uint32_t>(config_->upstream_timeout.count()));
+  ask_next_upstream();
+}
+
+void QueryTask::give_up() {
+  if (!lame_reply_.empty()) {
+    auto reply = std::move(lame_reply_);
+    auto parsed = dns::parse_message(reply);
+    return finish_with_reply(reply, parsed.layout);
+  }
+  if (saw_network_error_) {
+    return finish_with_servfail(dns::ede::NetworkError, "no upstream could be reached");
+  }
+  finish_with_servfail(dns::ede::NoReachableAuthority, "no upstream answered in time");
+}
+
+void QueryTask::finish_with_reply(dns::Bytes reply, const dns::MessageLayout& layout) {
+  for (auto& waiter : waiters_) {
+    dns::RewriteOptions options;
+    options.max_size = waiter.transport == Transport::Udp ? waiter.query.udp_reply_limit() : 65535;
+    options.clear_authenticated_data = true;  // nothing is validated yet: never claim it
+    auto answer = dns::rewrite_answer_for_client(reply, layout, waiter.query, options);
+    if (answer.size() > 2 && (answer[2] & 0x02)) ++context_.stats.truncated;
+    ++context_.stats.answers;
+    waiter.sink(std::move(answer));
+  }
+  finish();
+}
+
+void QueryTask::finish_with_servfail(uint16_t ede_code, const std::string& text) {
+  context_.log.upstream->info("{} SERVFAIL ede={} {}", describe(), ede_code, text);
+  for (auto& waiter : waiters_) {
+    ++context_.stats.servfail;
+    waiter.sink(dns::make_reply_without_records(
+        waiter.query, dns::ReplyOptions{dns::rcode::SERVFAIL, false,
+                                        dns::ExtendedError{ede_code, text}}));
+  }
+  finish();
+}
+
+void QueryTask::finish() {
+  stage_ = Stage::Done;
+  cancel_exchanges();
+  attempt_timer_.stop();
+  deadline_timer_.stop();
+  waiters_.clear();
+  done_(*this);  // last: the pipeline retires this task
+}
+
+void QueryTask::cancel_exchanges() {
+  if (udp_ != nullptr) udp_->cancel();
+  if (tcp_ != nullptr) tcp_->cancel();
+  udp_ = nullptr;
+  tcp_ = nullptr;
+}
+
+}  // namespace vigil

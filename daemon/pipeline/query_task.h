@@ -1,0 +1,98 @@
+// One distinct question in flight upstream, and every client query waiting for its answer
+// (THREATS rule 4: identical questions share one upstream query, so a birthday attack gains
+// nothing). It asks the group's upstreams in turn — UDP first, TCP on truncation or a near miss —
+// until one gives an acceptable reply or the query's deadline passes.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "daemon/config/config.h"
+#include "daemon/log.h"
+#include "daemon/net/tcp_exchange.h"
+#include "daemon/net/udp_exchange.h"
+#include "daemon/net/upstream.h"
+#include "daemon/stats.h"
+#include "daemon/uv_handles.h"
+#include "dns/query.h"
+
+namespace vigil {
+
+using ReplySink = std::function<void(std::vector<uint8_t>&& reply)>;
+
+struct Waiter {
+  dns::QueryInfo query;
+  Transport transport;  // how the client asked: decides its size limit
+  ReplySink sink;
+};
+
+// Everything a task borrows from the daemon; all of it outlives every task.
+struct TaskContext {
+  UpstreamIo io;
+  Stats& stats;
+  const Loggers& log;
+  SecurityLog& security;
+};
+
+class QueryTask : public ExchangeListener {
+ public:
+  enum class Stage { AwaitUpstream, Done };
+  using DoneCallback = std::function<void(QueryTask&)>;
+
+  QueryTask(TaskContext& context, std::shared_ptr<const Config> config,
+            std::shared_ptr<UpstreamGroup> group, const dns::QueryInfo& question, uint64_t id,
+            DoneCallback done);
+  ~QueryTask() override;
+
+  void add_waiter(Waiter waiter) { waiters_.push_back(std::move(waiter)); }
+  void start();
+  uint64_t id() const { return id_; }
+  Stage stage() const { return stage_; }
+
+  void on_reply(Transport transport, dns::Bytes reply, const ReplyMatch& match) override;
+  void on_near_miss(Transport transport, MismatchReason reason) override;
+  void on_unwanted(Transport transport, MismatchReason reason) override;
+  void on_failure(Transport transport, int uv_error) override;
+
+ private:
+  static constexpr unsigned kMaxRounds = 3;  // passes over the group's upstreams
+
+  void ask_next_upstream();
+  void start_udp();
+  void start_tcp(const char* why);
+  ExchangeRequest make_request(bool randomize_case);
+  void on_attempt_timeout();
+  void give_up();
+  bool is_lame(const dns::MessageLayout& layout) const;
+  void finish_with_reply(dns::Bytes reply, const dns::MessageLayout& layout);
+  void finish_with_servfail(uint16_t ede_code, const std::string& text);
+  void finish();
+  void cancel_exchanges();
+  Upstream& current() { return *group_->upstreams[*current_]; }
+  uint64_t now() const { return uv_now(context_.io.loop); }
+  std::string describe() const;
+
+  TaskContext& context_;
+  std::shared_ptr<const Config> config_;
+  std::shared_ptr<UpstreamGroup> group_;
+  dns::QueryInfo question_;  // lower-cased name, the first client's type, class, DO and CD
+  uint64_t id_;
+  DoneCallback done_;
+  std::vector<Waiter> waiters_;
+  Stage stage_ = Stage::AwaitUpstream;
+
+  std::vector<bool> tried_;
+  unsigned round_ = 0;
+  std::optional<std::size_t> current_;
+  uint64_t attempt_started_ms_ = 0;
+  UdpExchange* udp_ = nullptr;
+  TcpExchange* tcp_ = nullptr;
+  bool saw_network_error_ = false;
+  std::vector<uint8_t> lame_reply_;  // an upstream's SERVFAIL/REFUSED, relayed if nothing better
+  Timer attempt_timer_;
+  Timer deadline_timer_;
+};
+
+}  // namespace vigil

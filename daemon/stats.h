@@ -1,0 +1,30 @@
+// The daemon's counters, owned by the Daemon and passed by reference: no globals.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace vigil {
+
+struct Stats {
+  // Client side.
+  uint64_t client_queries_udp = 0;
+  uint64_t client_queries_tcp = 0;
+  uint64_t client_dropped = 0;  // too short, a response, or denied
+  uint64_t formerr = 0, notimp = 0, refused = 0, badvers = 0, any_answered = 0;
+  uint64_t answers = 0, servfail = 0, truncated = 0;
+  uint64_t deduplicated = 0;  // client queries that joined an identical one in flight
+  uint64_t tcp_connections = 0, tcp_rejected = 0, tcp_slow_closed = 0, tcp_idle_closed = 0;
+
+  // Upstream side.
+  uint64_t upstream_queries_udp = 0, upstream_queries_tcp = 0;
+  uint64_t upstream_timeouts = 0, upstream_errors = 0;
+  uint64_t tc_retries = 0;
+  uint64_t near_misses = 0, unwanted_replies = 0;
+
+  uint64_t client_queries() const { return client_queries_udp + client_queries_tcp; }
+  uint64_t upstream_queries() const { return upstream_queries_udp + upstream_queries_tcp; }
+  std::string to_line() const;  // "key=value ..." for the SIGUSR1 log line
+};
+
+}  // namespace vigil
