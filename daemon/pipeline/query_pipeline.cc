@@ -29,6 +29,7 @@ void QueryPipeline::handle_query(dns::Bytes wire, const SocketAddress& client, T
   QueryCheck check = check_client_query(wire);
   if (check.action == QueryCheck::Action::Drop) {
     ++stats.client_dropped;
+    note_malformed();
     return;
   }
   if (access == AccessAction::Refuse) {
@@ -49,11 +50,26 @@ void QueryPipeline::handle_query(dns::Bytes wire, const SocketAddress& client, T
 
 void QueryPipeline::count_local_reply(const char* reason) {
   auto& stats = context_.stats;
-  if (std::strcmp(reason, "formerr") == 0) ++stats.formerr;
+  if (std::strcmp(reason, "formerr") == 0) {
+    ++stats.formerr;
+    note_malformed();
+  }
   else if (std::strcmp(reason, "notimp") == 0) ++stats.notimp;
   else if (std::strcmp(reason, "refused") == 0) ++stats.refused;
   else if (std::strcmp(reason, "badvers") == 0) ++stats.badvers;
   else if (std::strcmp(reason, "any") == 0) ++stats.any_answered;
+}
+
+void QueryPipeline::note_malformed() {
+  const uint64_t now = uv_now(context_.io.loop);
+  if (now - malformed_window_start_ms_ >= 1000) {
+    malformed_window_start_ms_ = now;
+    malformed_in_window_ = 0;
+  }
+  if (++malformed_in_window_ == kFormerrFloodPerSecond) {
+    context_.security.event("formerr_flood",
+                            fmt::format("malformed_queries_per_second>={}", kFormerrFloodPerSecond));
+  }
 }
 
 std::string QueryPipeline::in_flight_key(const UpstreamGroup& group,

@@ -33,6 +33,7 @@ class QueryPipeline {
  private:
   void forward(const dns::QueryInfo& query, Transport transport, ReplySink sink);
   void count_local_reply(const char* reason);
+  void note_malformed();
   std::string in_flight_key(const UpstreamGroup& group, const dns::QueryInfo& query) const;
   void retire(QueryTask& task);
 
@@ -45,6 +46,10 @@ class QueryPipeline {
   // Finished tasks are freed on the next loop turn, never inside their own callbacks.
   std::vector<std::unique_ptr<QueryTask>> retired_;
   Timer reaper_;
+  // A burst of malformed queries is reported once per second, not once per packet.
+  static constexpr unsigned kFormerrFloodPerSecond = 100;
+  uint64_t malformed_window_start_ms_ = 0;
+  unsigned malformed_in_window_ = 0;
 };
 
 }  // namespace vigil

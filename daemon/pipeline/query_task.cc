@@ -31,7 +31,7 @@ std::string QueryTask::describe() const {
 
 void QueryTask::start() {
   deadline_timer_.start(static_cast<uint64_t>(config_->query_timeout.count()), [this] {
-    if (current_) current().health.record_failure(now(), 0);
+    if (current_) record_failure(0);
     ++context_.stats.upstream_timeouts;
     give_up();
   });
@@ -105,12 +105,27 @@ void QueryTask::start_tcp(const char* why) {
 void QueryTask::on_attempt_timeout() {
   ++context_.stats.upstream_timeouts;
   context_.log.upstream->debug("{} upstream={} timed out", describe(), current().name());
-  current().health.record_failure(now(), static_cast<uint32_t>(config_->upstream_timeout.count()));
+  record_failure(static_cast<uint32_t>(config_->upstream_timeout.count()));
   ask_next_upstream();
+}
+
+void QueryTask::record_failure(uint32_t timeout_ms) {
+  Upstream& upstream = current();
+  const bool was_backed_off = upstream.health.is_backed_off(now());
+  upstream.health.record_failure(now(), timeout_ms);
+  if (!was_backed_off && upstream.health.is_backed_off(now())) {
+    context_.security.event(
+        "upstream_down", fmt::format("upstream={} consecutive_failures={} backoff_ms={}",
+                                     upstream.name(), upstream.health.consecutive_failures(),
+                                     upstream.health.backoff_until_ms() - now()));
+  }
 }
 
 void QueryTask::on_reply(Transport transport, dns::Bytes reply, const ReplyMatch& match) {
   Upstream& upstream = current();
+  if (upstream.health.consecutive_failures() >= UpstreamHealth::kFailuresBeforeBackoff) {
+    context_.log.upstream->info("upstream {} answers again", upstream.name());
+  }
   upstream.health.record_reply(now(), static_cast<uint32_t>(now() - attempt_started_ms_));
   if (match.cookie && match.cookie->server_length > 0) {
     std::copy_n(match.cookie->server.begin(), match.cookie->server_length,
@@ -178,7 +193,7 @@ void QueryTask::on_failure(Transport transport, int uv_error) {
     tcp_ = nullptr;
   }
   if (udp_ != nullptr || tcp_ != nullptr) return;  // the other transport may still answer
-  current().health.record_failure(now(), static_cast<uint32_t>(config_->upstream_timeout.count()));
+  record_failure(static_cast<uint32_t>(config_->upstream_timeout.count()));
   ask_next_upstream();
 }
 

@@ -64,6 +64,7 @@ class QueryTask : public ExchangeListener {
   void start_tcp(const char* why);
   ExchangeRequest make_request(bool randomize_case);
   void on_attempt_timeout();
+  void record_failure(uint32_t timeout_ms);
   void give_up();
   bool is_lame(const dns::MessageLayout& layout) const;
   void finish_with_reply(dns::Bytes reply, const dns::MessageLayout& layout);
