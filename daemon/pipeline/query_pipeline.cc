@@ -68,7 +68,7 @@ void QueryPipeline::note_malformed() {
   }
   if (++malformed_in_window_ == kFormerrFloodPerSecond) {
     context_.security.event("formerr_flood",
-                            fmt::format("malformed_queries_per_second>={}", kFormerrFloodPerSecond));
+                            fmt::format("threshold_per_second={}", kFormerrFloodPerSecond));
   }
 }
 
