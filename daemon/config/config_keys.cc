@@ -1,0 +1,151 @@
+#include "daemon/config/config_keys.h"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+
+#include "daemon/config/access_control.h"
+#include "daemon/config/bad_value.h"
+#include "daemon/config/forward_zone.h"
+#include "daemon/config/pin_parser.h"
+#include "daemon/config/setting_parsers.h"
+
+namespace vigil {
+
+namespace {
+
+constexpr std::string_view kListening = "Listening and access";
+constexpr std::string_view kUpstreams = "Upstreams";
+constexpr std::string_view kDnssec = "DNSSEC and pinned names";
+constexpr std::string_view kUpstreamClient = "Upstream client";
+constexpr std::string_view kTcp = "TCP listeners";
+constexpr std::string_view kLogging = "Logging";
+
+// One DNS message over TCP is up to 65535 octets plus its 2-octet length (RFC 1035 4.2.2): a
+// slow reader must be able to hold at least one whole reply.
+constexpr uint64_t kMinTcpBufferedBytes = 65537;
+
+void add_unique(std::vector<SocketAddress>& addresses, const SocketAddress& address) {
+  if (std::find(addresses.begin(), addresses.end(), address) != addresses.end()) {
+    throw BadValue(address.to_string() + " is listed twice");
+  }
+  addresses.push_back(address);
+}
+
+void apply_listen(std::string_view value, Config& config) {
+  add_unique(config.listen, parse_listen_address(value));
+}
+void apply_upstream(std::string_view value, Config& config) {
+  add_unique(config.upstreams, parse_server_address(value));
+}
+void apply_forward(std::string_view value, Config& config) {
+  add_forward_zone(config.forwards, parse_forward_zone(value));
+}
+void apply_trust_anchor(std::string_view value, Config& config) {
+  config.trust_anchor_files.push_back(parse_readable_file(value));
+}
+void apply_pin(std::string_view value, Config& config) { add_pin(config.pins, parse_pin(value)); }
+void apply_access_control(std::string_view value, Config& config) {
+  add_access_rule(config.access_control, parse_access_rule(value));
+}
+void apply_dnssec(std::string_view value, Config& config) {
+  config.dnssec = parse_dnssec_mode(value);
+}
+void apply_log_level(std::string_view value, Config& config) {
+  config.log_level = parse_log_level(value);
+}
+void apply_port_range(std::string_view value, Config& config) {
+  const PortRange range = parse_port_range(value);
+  config.outgoing_port_low = range.low;
+  config.outgoing_port_high = range.high;
+}
+void apply_upstream_timeout(std::string_view value, Config& config) {
+  config.upstream_timeout = parse_duration(value);
+}
+void apply_query_timeout(std::string_view value, Config& config) {
+  config.query_timeout = parse_duration(value);
+}
+void apply_use_0x20(std::string_view value, Config& config) {
+  config.use_0x20 = parse_yes_no(value);
+}
+void apply_cookies(std::string_view value, Config& config) {
+  config.use_cookies = parse_yes_no(value);
+}
+void apply_tcp_idle_timeout(std::string_view value, Config& config) {
+  config.tcp_idle_timeout = parse_duration(value);
+}
+void apply_tcp_max_connections(std::string_view value, Config& config) {
+  config.tcp_max_connections = static_cast<unsigned>(parse_unsigned(value, 1, 65535));
+}
+void apply_tcp_max_queries(std::string_view value, Config& config) {
+  config.tcp_max_queries_per_connection = static_cast<unsigned>(parse_unsigned(value, 1, 65535));
+}
+void apply_tcp_max_buffered(std::string_view value, Config& config) {
+  config.tcp_max_buffered_bytes = static_cast<std::size_t>(
+      parse_unsigned(value, kMinTcpBufferedBytes, std::numeric_limits<uint32_t>::max()));
+}
+
+const std::array kKeys = {
+    ConfigKey{"listen", "ADDR:PORT", kListening, "serve DNS here (UDP and TCP)",
+              "127.0.0.1:53, [::1]:53", true, apply_listen,
+              [](Config& config) { config.listen.clear(); }},
+    ConfigKey{"access-control", "PREFIX allow|refuse|deny", kListening,
+              "who may query: the longest matching prefix wins, unmatched clients are refused; "
+              "rules given replace the defaults",
+              "127.0.0.0/8 allow, ::1/128 allow", true, apply_access_control,
+              [](Config& config) { config.access_control.clear(); }},
+    ConfigKey{"upstream", "ADDR[:PORT]", kUpstreams, "send queries to this server (port 53 if none is given)",
+              "the nameservers of /etc/resolv.conf except vigil itself, else Quad9: 9.9.9.9 and "
+              "149.112.112.112",
+              true, apply_upstream, [](Config& config) { config.upstreams.clear(); }},
+    ConfigKey{"forward", "ZONE=ADDR[:PORT][,ADDR[:PORT]]", kUpstreams,
+              "send names at and under ZONE to these servers only", "none", true, apply_forward,
+              [](Config& config) { config.forwards.clear(); }},
+    ConfigKey{"dnssec", "validate|off", kDnssec, "validate answers with DNSSEC, or not", "off",
+              false, apply_dnssec, nullptr},
+    ConfigKey{"trust-anchor", "FILE", kDnssec, "read DNSSEC trust anchors from FILE",
+              "none", true, apply_trust_anchor,
+              [](Config& config) { config.trust_anchor_files.clear(); }},
+    ConfigKey{"pin", "'NAME TYPE RDATA'", kDnssec,
+              "answer NAME from this record, never upstream", "none", true, apply_pin,
+              [](Config& config) { config.pins.clear(); }},
+    ConfigKey{"outgoing-port-range", "LOW-HIGH", kUpstreamClient,
+              "upstream source ports, spanning >= 32768", "1024-65535",
+              false, apply_port_range, nullptr},
+    ConfigKey{"upstream-timeout", "DURATION", kUpstreamClient,
+              "one attempt at one upstream", "1500ms", false,
+              apply_upstream_timeout, nullptr},
+    ConfigKey{"query-timeout", "DURATION", kUpstreamClient,
+              "one client query, all attempts", "5000ms", false,
+              apply_query_timeout, nullptr},
+    ConfigKey{"use-0x20", "yes|no", kUpstreamClient, "randomize the letter case of query names",
+              "yes", false, apply_use_0x20, nullptr},
+    ConfigKey{"cookies", "yes|no", kUpstreamClient, "send DNS cookies (RFC 7873) upstream", "yes",
+              false, apply_cookies, nullptr},
+    ConfigKey{"tcp-idle-timeout", "DURATION", kTcp, "close a client connection idle this long",
+              "10000ms", false, apply_tcp_idle_timeout, nullptr},
+    ConfigKey{"tcp-max-connections", "N", kTcp, "client connections at once (1-65535)", "256",
+              false, apply_tcp_max_connections, nullptr},
+    ConfigKey{"tcp-max-queries-per-connection", "N", kTcp,
+              "queries in flight on one connection (1-65535)", "64", false, apply_tcp_max_queries,
+              nullptr},
+    ConfigKey{"tcp-max-buffered-bytes", "N", kTcp,
+              "replies queued for a slow reader (>= 65537)", "131072", false,
+              apply_tcp_max_buffered, nullptr},
+    ConfigKey{"log-level", "LEVEL", kLogging,
+              "trace, debug, info, warn, error, critical or off", "info", false, apply_log_level,
+              nullptr},
+};
+
+}  // namespace
+
+std::span<const ConfigKey> config_keys() { return kKeys; }
+
+const ConfigKey* find_config_key(std::string_view key) {
+  for (const auto& entry : kKeys) {
+    if (entry.key == key) return &entry;
+  }
+  return nullptr;
+}
+
+}  // namespace vigil

@@ -1,0 +1,39 @@
+#include "daemon/config/forward_zone.h"
+
+#include <algorithm>
+
+#include "daemon/config/bad_value.h"
+#include "daemon/config/domain_name.h"
+#include "daemon/config/setting_parsers.h"
+
+namespace vigil {
+
+ForwardZone parse_forward_zone(std::string_view text) {
+  const auto equals = text.find('=');
+  if (equals == std::string_view::npos) {
+    throw BadValue(in_quotes(text) + " is not ZONE=ADDR[:PORT][,ADDR[:PORT]]...");
+  }
+  const DomainName name = parse_domain_name(trim(text.substr(0, equals)));
+  ForwardZone zone{name.text, name.wire, {}};
+  std::string_view servers = text.substr(equals + 1);
+  while (true) {
+    const auto comma = servers.find(',');
+    const SocketAddress server = parse_server_address(trim(servers.substr(0, comma)));
+    if (std::find(zone.upstreams.begin(), zone.upstreams.end(), server) != zone.upstreams.end()) {
+      throw BadValue(server.to_string() + " is listed twice for " + zone.zone);
+    }
+    zone.upstreams.push_back(server);
+    if (comma == std::string_view::npos) break;
+    servers.remove_prefix(comma + 1);
+  }
+  return zone;
+}
+
+void add_forward_zone(std::vector<ForwardZone>& zones, ForwardZone zone) {
+  for (const auto& existing : zones) {
+    if (existing.zone == zone.zone) throw BadValue(zone.zone + " is forwarded twice");
+  }
+  zones.push_back(std::move(zone));
+}
+
+}  // namespace vigil

@@ -1,0 +1,18 @@
+// The value of a "forward" key: ZONE=ADDR[:PORT][,ADDR[:PORT]]... (split DNS: names at and under
+// ZONE go to these servers only).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "daemon/config/config.h"
+
+namespace vigil {
+
+// Throws BadValue.
+ForwardZone parse_forward_zone(std::string_view text);
+
+// Appends `zone`; a zone forwarded twice is an error (which servers would be meant?).
+void add_forward_zone(std::vector<ForwardZone>& zones, ForwardZone zone);
+
+}  // namespace vigil
