@@ -1,0 +1,152 @@
+"""Starts vigild as a process for integration tests and talks DNS to it.
+
+Each Vigild gets its own free port on 127.0.0.1, its own log file and, if asked, its own config
+file; it is stopped (SIGTERM, then SIGKILL) when the test ends, also when the test fails.
+"""
+import os
+import re
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+
+import dns.message
+import dns.query
+import dns.rcode
+
+from scripted_upstream import free_port, read_tcp_message
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+VIGILD = os.path.join(ROOT, "build", "daemon", "vigild")
+
+
+class Vigild:
+    def __init__(self, *args, config_text=None, listen_address="127.0.0.1", wait_ready=True):
+        self.directory = tempfile.mkdtemp(prefix="vigil-it-")
+        self.address = listen_address
+        self.port = free_port(listen_address)
+        self.log_path = os.path.join(self.directory, "vigild.log")
+        self.config_path = None
+        command = [VIGILD, "--listen", f"{listen_address}:{self.port}"]
+        if config_text is not None:
+            self.config_path = os.path.join(self.directory, "vigil.conf")
+            self.write_config(config_text)
+            command += ["--config", self.config_path]
+        self.command = command + list(args)
+        self._log = open(self.log_path, "w")
+        self.process = subprocess.Popen(self.command, stdout=self._log, stderr=subprocess.STDOUT)
+        if wait_ready:
+            self.wait_for_log(r"ready: listening on")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def write_config(self, text):
+        with open(self.config_path, "w") as out:
+            out.write(text)
+
+    def stop(self, timeout=10):
+        """SIGTERM and wait; returns the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        return self.process.returncode
+
+    def signal(self, number):
+        self.process.send_signal(number)
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def log(self):
+        with open(self.log_path) as log:
+            return log.read()
+
+    def wait_for_log(self, pattern, timeout=10, count=1):
+        """Waits until `pattern` (a regex) occurs `count` times in the log; returns the matches."""
+        deadline = time.monotonic() + timeout
+        while True:
+            matches = re.findall(pattern, self.log())
+            if len(matches) >= count:
+                return matches
+            if self.process.poll() is not None:
+                raise AssertionError(f"vigild exited ({self.process.returncode}) waiting for "
+                                     f"{pattern!r}:\n{self.log()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {pattern!r} in the log:\n{self.log()}")
+            time.sleep(0.02)
+
+    def stats(self):
+        """The counters, from the line vigild logs on SIGUSR1."""
+        before = len(re.findall(r"stats: ", self.log()))
+        self.signal(signal.SIGUSR1)
+        lines = self.wait_for_log(r"stats: (.*)", count=before + 1)
+        return {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", lines[-1])}
+
+    def security_events(self, name):
+        """The key=value fields of each logged security event `name`."""
+        events = []
+        for line in self.log().splitlines():
+            if "[security]" in line and f"event={name} " in line + " ":
+                events.append(dict(re.findall(r'(\w+)=("[^"]*"|\S+)', line)))
+        return events
+
+    # Client side.
+
+    def query(self, qname, qtype="A", tcp=False, timeout=5, **make_query_args):
+        message = dns.message.make_query(qname, qtype, **make_query_args)
+        return self.send(message, tcp=tcp, timeout=timeout)
+
+    def send(self, message, tcp=False, timeout=5, source=None):
+        if tcp:
+            return dns.query.tcp(message, self.address, port=self.port, timeout=timeout,
+                                 source=source)
+        return dns.query.udp(message, self.address, port=self.port, timeout=timeout,
+                             source=source, ignore_unexpected=True)
+
+    def send_raw_udp(self, wire, timeout=1.0, source=("127.0.0.1", 0)):
+        """Sends bytes; returns the reply's bytes or None if none came within `timeout`."""
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+            client.bind(source)
+            client.settimeout(timeout)
+            client.sendto(wire, (self.address, self.port))
+            try:
+                return client.recv(65535)
+            except socket.timeout:
+                return None
+
+    def tcp_connection(self, timeout=5):
+        connection = socket.create_connection((self.address, self.port), timeout=timeout)
+        return connection
+
+
+def send_tcp_message(connection, wire):
+    connection.sendall(struct.pack("!H", len(wire)) + wire)
+
+
+def receive_tcp_message(connection):
+    return read_tcp_message(connection)
+
+
+def rcode_of(message):
+    return dns.rcode.to_text(message.rcode())
+
+
+def ede_codes(message):
+    """Extended DNS Error codes (RFC 8914) in a reply's OPT record."""
+    codes = []
+    for option in message.options:
+        if option.otype == 15:
+            codes.append(option.code if hasattr(option, "code") else
+                         struct.unpack("!H", option.to_wire()[:2])[0])
+    return codes
