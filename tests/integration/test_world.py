@@ -1,0 +1,100 @@
+"""vigild in front of real servers: NSD (authoritative) and Unbound (non-validating recursive) from
+Debian, on loopback, checked with dig as an operator would. Also runs the demo's own check."""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from harness import ROOT, Vigild
+from scripted_upstream import free_port
+
+sys.path.insert(0, os.path.join(ROOT, "tools", "world"))
+import world as world_module  # noqa: E402
+import world_zones  # noqa: E402
+
+
+def free_port_pair():
+    for _ in range(50):
+        port = free_port("127.0.0.1")
+        if port < 65535 and free_port_is(port + 1):
+            return port
+    raise RuntimeError("no two consecutive free ports")
+
+
+def free_port_is(port):
+    for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+        with socket.socket(socket.AF_INET, kind) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
+
+
+class RealWorldTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.directory = tempfile.mkdtemp(prefix="vigil-world-test-")
+        cls.world = world_module.World(cls.directory, base_port=free_port_pair())
+        cls.world.start()
+        try:
+            cls.vigild = Vigild("--upstream", cls.world.unbound_address, "--dnssec", "off",
+                                "--forward", f"corp.test={cls.world.nsd_address}")
+        except BaseException:
+            cls.world.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.vigild.stop()
+        cls.world.stop()
+
+    def dig(self, *arguments):
+        command = ["dig", "@127.0.0.1", "-p", str(self.vigild.port), "+time=5",
+                   *arguments]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        return result.stdout
+
+    def short(self, *arguments):
+        return sorted(self.dig("+short", *arguments).split())
+
+    def test_every_fact_of_the_world_over_udp_and_tcp(self):
+        for (name, rrtype), rdatas in world_zones.FACTS.items():
+            for transport in ("+notcp", "+tcp"):
+                with self.subTest(name=name, rrtype=rrtype, transport=transport):
+                    answer = self.dig("+noall", "+answer", transport, name, rrtype)
+                    for rdata in rdatas:
+                        self.assertIn(rdata, answer)
+
+    def test_nxdomain(self):
+        self.assertIn("status: NXDOMAIN", self.dig(world_zones.NXDOMAIN_NAME, "A"))
+
+    def test_big_answer_is_truncated_for_udp_and_whole_over_tcp(self):
+        truncated = self.dig("+ignore", "+bufsize=1232", world_zones.BIG_TXT_NAME, "TXT")
+        self.assertIn("flags: qr tc", truncated)
+        whole = self.dig("+tcp", world_zones.BIG_TXT_NAME, "TXT")
+        self.assertIn("ANSWER: 10", whole)
+
+    def test_split_dns_zone_goes_straight_to_nsd(self):
+        before = self.vigild.stats()
+        self.assertEqual(self.short("intranet.corp.test", "A"), ["10.0.0.80"])
+        self.assertEqual(self.short("intranet.corp.test", "A", "+tcp"), ["10.0.0.80"])
+        after = self.vigild.stats()
+        self.assertEqual(after["upstream_queries"] - before["upstream_queries"], 2)
+        self.assertIn("flags: qr rd ra;", self.dig("db.corp.test"), "no AA from a forwarder")
+
+
+class DemoTest(unittest.TestCase):
+    def test_demo_check_passes(self):
+        result = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "world",
+                                                                  "demo.py"), "--check"],
+                                capture_output=True, text=True, timeout=120, check=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("demo check: 8 ok, 0 failed", result.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""vigil's demo: vigild in front of a self-contained DNS world on loopback.
+
+NSD serves the world's zones on 127.0.0.1:53530, Unbound resolves them on 127.0.0.1:53531, and
+vigild listens on 127.0.0.1:5300 and [::1]:5300 with Unbound as its upstream and corp.test
+forwarded straight to NSD (split DNS). It prints the dig commands to try and runs until Ctrl-C.
+With --check it runs those commands itself, checks the answers, and exits 0 or 1.
+"""
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+import world as world_module  # noqa: E402
+import world_zones  # noqa: E402
+
+VIGILD = os.path.join(ROOT, "build", "daemon", "vigild")
+BASE_PORT = 53530
+VIGIL_PORT = 5300
+
+# (dig arguments, what the answer must contain, why it is worth trying)
+TRIES = [
+    (["www.example.test"], "192.0.2.80", "forwarded over UDP to Unbound, which asks NSD"),
+    (["www.example.test", "+tcp"], "192.0.2.80", "the same over TCP"),
+    (["alias2.example.test"], "192.0.2.80", "a CNAME chain"),
+    (["big.example.test", "TXT", "+ignore", "+bufsize=1232"], "flags: qr tc",
+     "too big for UDP: vigild fetched it over TCP and truncates it for this UDP client"),
+    (["big.example.test", "TXT"], "chunk-09", "dig retries over TCP and gets all of it"),
+    (["db.corp.test"], "10.0.0.5", "split DNS: corp.test goes straight to NSD"),
+    (["no-such-name.example.test"], "status: NXDOMAIN", "a name that does not exist"),
+    (["example.test", "ANY"], "RFC8482", "ANY gets the RFC 8482 minimal answer"),
+]
+
+
+def dig_command(arguments):
+    return ["dig", "@127.0.0.1", "-p", str(VIGIL_PORT)] + arguments
+
+
+def wait_for_vigild(vigild, log_path, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if vigild.poll() is not None:
+            return False
+        with open(log_path) as log:
+            if "ready: listening on" in log.read():
+                return True
+        time.sleep(0.05)
+    return False
+
+
+def check_all():
+    failures = 0
+    for arguments, expected, why in TRIES:
+        result = subprocess.run(dig_command(arguments), capture_output=True, text=True,
+                                timeout=20, check=False)
+        ok = result.returncode == 0 and expected in result.stdout
+        failures += not ok
+        print(f"{'ok  ' if ok else 'FAIL'} {' '.join(dig_command(arguments))}   # {why}")
+        if not ok:
+            print(result.stdout + result.stderr)
+    return failures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true",
+                        help="run the dig commands, check the answers, stop, exit 0 or 1")
+    args = parser.parse_args()
+
+    stop_requested = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop_requested.append(True))
+
+    directory = tempfile.mkdtemp(prefix="vigil-demo-")
+    world = world_module.World(directory, base_port=BASE_PORT)
+    vigild = None
+    try:
+        world.start()
+        print(f"NSD     {world.nsd_address}  zones: . test. example.test. corp.test.")
+        print(f"Unbound {world.unbound_address}  non-validating recursive resolver")
+        log_path = os.path.join(directory, "vigild.log")
+        command = [VIGILD, "--listen", f"127.0.0.1:{VIGIL_PORT}", "--listen", f"[::1]:{VIGIL_PORT}",
+                   "--upstream", world.unbound_address, "--dnssec", "off",
+                   "--forward", f"{world_zones.SPLIT_DNS_ZONE}={world.nsd_address}"]
+        print("vigild  " + " ".join(command[1:]))
+        with open(log_path, "w") as log:
+            vigild = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        if not wait_for_vigild(vigild, log_path):
+            with open(log_path) as log:
+                print("vigild did not start:\n" + log.read(), file=sys.stderr)
+            return 1
+        if args.check:
+            failures = check_all()
+            print(f"demo check: {len(TRIES) - failures} ok, {failures} failed")
+            return 1 if failures else 0
+        print("\nTry:")
+        for arguments, _, why in TRIES:
+            print(f"  {' '.join(dig_command(arguments)):<62} # {why}")
+        print(f"\nvigild's log: {log_path}  (kill -USR1 {vigild.pid} logs its counters)")
+        print("Ctrl-C stops everything.")
+        while not stop_requested and vigild.poll() is None:
+            time.sleep(0.2)
+        if vigild.poll() is not None:
+            print(f"vigild exited with status {vigild.returncode}", file=sys.stderr)
+            return 1
+        return 0
+    except RuntimeError as error:
+        print(f"demo: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if vigild is not None and vigild.poll() is None:
+            vigild.send_signal(signal.SIGTERM)
+            try:
+                vigild.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                vigild.kill()
+                vigild.wait()
+        world.stop()
+        print("stopped vigild, Unbound and NSD")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
