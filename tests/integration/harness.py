@@ -29,7 +29,8 @@ class Vigild:
         self.port = free_port(listen_address)
         self.log_path = os.path.join(self.directory, "vigild.log")
         self.config_path = None
-        command = [VIGILD, "--listen", f"{listen_address}:{self.port}"]
+        host = f"[{listen_address}]" if ":" in listen_address else listen_address
+        command = [VIGILD, "--listen", f"{host}:{self.port}"]
         if config_text is not None:
             self.config_path = os.path.join(self.directory, "vigil.conf")
             self.write_config(config_text)

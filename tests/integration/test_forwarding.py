@@ -3,11 +3,12 @@ import unittest
 
 import dns.flags
 import dns.message
+import dns.query
 import dns.rdatatype
 import dns.rcode
 
 from harness import Vigild, rcode_of
-from scripted_upstream import ScriptedUpstream, zone_script
+from scripted_upstream import ScriptedUpstream, free_port, zone_script
 
 BIG_TXT = " ".join(f'"{"x" * 200}{i}"' for i in range(10))  # about 2 KB of TXT data
 RECORDS = {
@@ -87,6 +88,22 @@ class ForwardingTest(unittest.TestCase):
         self.assertEqual(reply.rcode(), dns.rcode.BADVERS)
         self.assertEqual(reply.edns, 0)
         self.assertEqual(len(self.upstream.requests), 0)
+
+
+class Ipv6Test(unittest.TestCase):
+    def test_ipv6_listener_and_upstream_beside_ipv4(self):
+        with ScriptedUpstream("::1", zone_script(RECORDS)) as upstream:
+            v4_port = free_port("127.0.0.1")
+            with Vigild("--upstream", upstream.endpoint, "--listen", f"127.0.0.1:{v4_port}",
+                        listen_address="::1") as vigild:
+                for tcp in (False, True):
+                    reply = vigild.query("www.example.test.", "A", tcp=tcp)
+                    self.assertEqual([r.to_text() for r in reply.answer[0]], ["192.0.2.80"])
+                    query = dns.message.make_query("www.example.test.", "A")
+                    send = dns.query.tcp if tcp else dns.query.udp
+                    reply = send(query, "127.0.0.1", port=v4_port, timeout=5)
+                    self.assertEqual([r.to_text() for r in reply.answer[0]], ["192.0.2.80"])
+                self.assertTrue(all(r.client[0] == "::1" for r in upstream.requests))
 
 
 if __name__ == "__main__":

@@ -127,6 +127,21 @@ class UpstreamTest(unittest.TestCase):
         self.assertEqual(seen[corp], {"db.corp.test.", "corp.test."})
         self.assertEqual(seen[lab], {"x.lab.corp.test."})
 
+    def test_malformed_upstream_replies_end_in_servfail_not_a_crash(self):
+        def script(request):
+            wire = reply_wire(request, [f"{request.qname_text} 300 IN A 192.0.2.9"])
+            return [Send(wire[:len(wire) - 3]),  # the answer record cut short
+                    Send(wire[:12]),  # a header that promises a question
+                    Send(wire[:2] + b"\x80"), Send(b"")]
+
+        broken = self.start_upstream("127.0.0.36", script)
+        vigild = self.start_vigild("--upstream", broken.endpoint, "--upstream-timeout", "300ms",
+                                   "--query-timeout", "1500ms")
+        reply = vigild.query("broken.example.test.", "A", use_edns=0)
+        self.assertEqual(rcode_of(reply), "SERVFAIL")
+        self.assertTrue(vigild.alive())
+        self.assertGreaterEqual(vigild.stats()["unwanted_replies"], 3)
+
 
 if __name__ == "__main__":
     unittest.main()
