@@ -77,11 +77,18 @@ void TcpConnection::on_read(ssize_t nread, const uv_buf_t* buf) {
 }
 
 void TcpConnection::dispatch_frames() {
+  // A query vigild answers itself (REFUSED, ANY, ...) is sent from inside handle_query(); that
+  // send() must not dispatch again while this loop still holds views into pending_.
+  if (dispatching_) return;
+  dispatching_ = true;
   auto self = shared_from_this();  // a synchronous reply or a close must not free us mid-loop
   std::size_t pos = 0;
   while (!closing_ && pending_.size() - pos >= 2) {
     const std::size_t length = dns::read_u16(pending_.data() + pos);
-    if (length == 0) return close();  // nonsense framing: nothing to answer
+    if (length == 0) {  // nonsense framing: nothing to answer
+      dispatching_ = false;
+      return close();
+    }
     if (pending_.size() - pos < 2 + length) break;
     if (in_flight_ >= limits_.max_queries_in_flight) {
       // Enough work for this client: read no more until some answers went out.
@@ -100,6 +107,7 @@ void TcpConnection::dispatch_frames() {
                             });
   }
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<long>(pos));
+  dispatching_ = false;
 }
 
 void TcpConnection::send(std::vector<uint8_t>&& reply) {

@@ -66,6 +66,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   bool reading_ = false;
   bool peer_done_ = false;  // EOF: answer what is in flight, then close
   bool closing_ = false;
+  bool dispatching_ = false;  // inside dispatch_frames: a synchronous reply must not re-enter it
 };
 
 }  // namespace vigil

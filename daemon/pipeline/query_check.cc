@@ -98,8 +98,10 @@ QueryCheck check_client_query(dns::Bytes wire) {
     query.has_edns = query.has_edns && parsed.error != dns::ParseError::BadOpt;
     return reply(query, dns::rcode::FORMERR, "formerr");
   }
-  // RFC 1035 4.1.2: a query carries its question and, at most, additional records.
-  if (layout.header.ancount != 0 || layout.header.nscount != 0) {
+  // RFC 1035 4.1.2: a query carries its question and, at most, additional records; an IXFR
+  // query also carries the client's SOA in authority (RFC 1995 3) and is refused below.
+  const bool ixfr_soa = query.qtype == dns::rrtype::IXFR && layout.header.nscount == 1;
+  if (layout.header.ancount != 0 || (layout.header.nscount != 0 && !ixfr_soa)) {
     return reply(query, dns::rcode::FORMERR, "formerr");
   }
   // RFC 6891 6.1.3: a version we do not implement gets BADVERS.

@@ -98,3 +98,14 @@ TEST_CASE("a query with answer or authority records gets FORMERR") {
   wire[7] = 1;  // ANCOUNT without a record: malformed
   CHECK(rcode_of(check_client_query(wire)) == rcode::FORMERR);
 }
+
+TEST_CASE("RFC 1995 3: an IXFR query with the client's SOA in authority is refused, not FORMERR") {
+  auto wire = query(rrtype::IXFR, rrclass::IN, false);
+  wire[9] = 1;  // NSCOUNT 1: "Www.Example.com. SOA" with RDATA as in RFC 1995's example
+  const uint8_t soa[] = {0xc0, 12, 0, 6, 0, 1, 0, 0, 0, 60, 0, 22,
+                         0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1};
+  wire.insert(wire.end(), std::begin(soa), std::end(soa));
+  CHECK(rcode_of(check_client_query(wire)) == rcode::REFUSED);
+  wire[9] = 2;  // two authority records (one missing): malformed
+  CHECK(rcode_of(check_client_query(wire)) == rcode::FORMERR);
+}

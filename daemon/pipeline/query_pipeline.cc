@@ -33,7 +33,11 @@ void QueryPipeline::handle_query(dns::Bytes wire, const SocketAddress& client, T
     return;
   }
   if (access == AccessAction::Refuse) {
-    if (check.action == QueryCheck::Action::Forward) {
+    // A refused client gets REFUSED for every query with a usable question, even for those
+    // vigild would answer itself (ANY); only malformed ones keep their FORMERR or NOTIMP.
+    const bool usable = check.action == QueryCheck::Action::Forward ||
+                        std::strcmp(check.reason, "any") == 0;
+    if (usable) {
       check.reply = dns::make_reply_without_records(check.query,
                                                     dns::ReplyOptions{dns::rcode::REFUSED, false, {}});
       check.reason = "refused";

@@ -61,7 +61,11 @@ void QueryTask::ask_next_upstream() {
 ExchangeRequest QueryTask::make_request(bool randomize_case) {
   Upstream& upstream = current();
   dns::WireName qname = question_.qname;
-  if (randomize_case) dns::randomize_case(qname.mutable_view(), context_.io.random);
+  if (randomize_case) {
+    dns::randomize_case(qname.mutable_view(), context_.io.random);
+  } else {
+    dns::to_lower(qname.mutable_view());  // without 0x20, a plain canonical question
+  }
   const auto cookie = upstream.cookie_option();
   dns::UpstreamQuery query{context_.io.random.next_u16(), qname.view(), question_.qtype,
                            question_.qclass, question_.checking_disabled(), question_.dnssec_ok,
@@ -210,7 +214,7 @@ void QueryTask::give_up() {
 }
 
 void QueryTask::finish_with_reply(dns::Bytes reply, const dns::MessageLayout& layout) {
-  for (auto& waiter : waiters_) {
+  for (auto& waiter : retire_and_take_waiters()) {
     dns::RewriteOptions options;
     options.max_size = waiter.transport == Transport::Udp ? waiter.query.udp_reply_limit() : 65535;
     options.clear_authenticated_data = true;  // nothing is validated yet: never claim it
@@ -224,13 +228,22 @@ void QueryTask::finish_with_reply(dns::Bytes reply, const dns::MessageLayout& la
 
 void QueryTask::finish_with_servfail(uint16_t ede_code, const std::string& text) {
   context_.log.upstream->info("{} SERVFAIL ede={} {}", describe(), ede_code, text);
-  for (auto& waiter : waiters_) {
+  for (auto& waiter : retire_and_take_waiters()) {
     ++context_.stats.servfail;
     waiter.sink(dns::make_reply_without_records(
         waiter.query, dns::ReplyOptions{dns::rcode::SERVFAIL, false,
                                         dns::ExtendedError{ede_code, text}}));
   }
   finish();
+}
+
+// A reply sent to a TCP client can make it dispatch its next pipelined query at once, which may
+// be this same question: it must start a new task, not join this finished one mid-delivery.
+std::vector<Waiter> QueryTask::retire_and_take_waiters() {
+  std::vector<Waiter> waiters = std::move(waiters_);
+  waiters_.clear();
+  done_(*this);  // the pipeline forgets this task's key; it stays alive until the reaper runs
+  return waiters;
 }
 
 void QueryTask::finish() {

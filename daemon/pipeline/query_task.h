@@ -70,6 +70,7 @@ class QueryTask : public ExchangeListener {
   void finish_with_reply(dns::Bytes reply, const dns::MessageLayout& layout);
   void finish_with_servfail(uint16_t ede_code, const std::string& text);
   void finish();
+  std::vector<Waiter> retire_and_take_waiters();
   void cancel_exchanges();
   Upstream& current() { return *group_->upstreams[*current_]; }
   uint64_t now() const { return uv_now(context_.io.loop); }

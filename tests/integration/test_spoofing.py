@@ -200,6 +200,8 @@ class NoCaseUpstreamTest(unittest.TestCase):
                     self.assertEqual(a_addresses(reply), [GENUINE])
                 self.assertEqual(len(upstream.requests_by("tcp")), tcp_before,
                                  "once exempted, its UDP replies are accepted")
+                later = [r.qname_text for r in upstream.requests_by("udp")[-3:]]
+                self.assertEqual(later, [n.lower() for n in later], "then asked in lower case")
                 self.assertEqual(len(vigild.security_events("no_0x20")), 1)
 
 
