@@ -52,6 +52,10 @@ void Daemon::warn_about(const Config& config) const {
     log_.main->warn("dnssec validate: validation is not implemented in this version yet; "
                     "answers are forwarded without the AD bit");
   }
+  if (!config.pins.empty()) {
+    log_.main->warn("pin: {} pinned record(s) checked but not answered from yet in this version; "
+                    "queries for pinned names are forwarded", config.pins.size());
+  }
 }
 
 int Daemon::run() {

@@ -19,10 +19,11 @@ constexpr std::string_view kSynopsis =
     "[--check-config] [--version] [--help]";
 
 constexpr std::string_view kIntroduction =
-    "vigild is a DNSSEC-validating stub resolver. Every option below but the command-line-only\n"
-    "ones is also a config file key: \"--upstream 9.9.9.9\" (or \"--upstream=9.9.9.9\") on the\n"
-    "command line is \"upstream 9.9.9.9\" in the file. The command line overrides the file; for\n"
-    "options marked ... (repeatable) any command-line value replaces all of the file's values.\n";
+    "vigild is a hardened DNS forwarder on its way to a DNSSEC-validating stub resolver. Every\n"
+    "option below but the command-line-only ones is also a config file key: \"--upstream\n"
+    "9.9.9.9\" (or \"--upstream=9.9.9.9\") on the command line is \"upstream 9.9.9.9\" in the\n"
+    "file. The command line overrides the file; for options marked ... (repeatable) any\n"
+    "command-line value replaces all of the file's values.\n";
 
 // Appends `words` after `line` (already `indent` wide or more), breaking before kWidth and
 // continuing on lines indented by `indent`.

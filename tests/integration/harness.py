@@ -19,7 +19,8 @@ import dns.rcode
 from scripted_upstream import free_port, read_tcp_message
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-VIGILD = os.path.join(ROOT, "build", "daemon", "vigild")
+# VIGILD may name another build, e.g. one with sanitizers.
+VIGILD = os.environ.get("VIGILD", os.path.join(ROOT, "build", "daemon", "vigild"))
 
 
 class Vigild:

@@ -162,6 +162,17 @@ class ClientInputTest(unittest.TestCase):
         self.assertEqual(self.upstream.requests, [])
         self.assertEqual(self.vigild.stats()["formerr"], len(cases))
 
+    def test_a_formerr_flood_is_reported_once_as_a_security_event(self):
+        wire = query_wire(0x2000, 0x0100, [], (0, 0, 0, 0))  # QDCOUNT 0: FORMERR
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+            client.bind(("127.0.0.1", 0))
+            for _ in range(150):  # well within one second
+                client.sendto(wire, (self.vigild.address, self.vigild.port))
+        self.vigild.wait_for_log(r"event=formerr_flood")
+        events = self.vigild.security_events("formerr_flood")
+        self.assertEqual(events, [{"event": "formerr_flood", "threshold_per_second": "100"}])
+        self.assert_www_answered()
+
     def test_short_packets_and_responses_get_no_reply(self):
         valid = dns.message.make_query("www.example.test.", "A").to_wire()
         response = bytearray(valid)
