@@ -107,7 +107,7 @@ def main():
         print("Ctrl-C stops everything.")
         while not stop_requested and vigild.poll() is None:
             time.sleep(0.2)
-        if vigild.poll() is not None:
+        if not stop_requested:  # Ctrl-C reaches vigild too; only an unasked exit is an error
             print(f"vigild exited with status {vigild.returncode}", file=sys.stderr)
             return 1
         return 0
