@@ -1,6 +1,8 @@
 // RAII owners for ldns objects: every ldns allocation vigil makes is held by one of these.
 #pragma once
 
+// Before ldns: without it ldns/common.h defines a `bool` macro that breaks C++ headers.
+#include <stdbool.h>  // NOLINT(modernize-deprecated-headers)
 #include <ldns/ldns.h>
 
 #include <memory>

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "daemon/net/socket_address.h"
+#include "trust-anchors/trust_anchor.h"
 
 namespace vigil {
 
@@ -44,6 +45,7 @@ struct Config {
   std::vector<SocketAddress> upstreams;  // default: /etc/resolv.conf, else kDefaultUpstreams
   std::vector<ForwardZone> forwards;
   std::vector<std::string> trust_anchor_files;
+  std::vector<anchors::TrustAnchor> trust_anchors;  // from those files, else the built-in root
   DnssecMode dnssec = DnssecMode::Off;  // becomes Validate when the validator lands
   std::vector<Pin> pins;
   std::string log_level = "info";  // trace, debug, info, warn, error, critical, off

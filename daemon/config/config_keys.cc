@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <fstream>
+#include <sstream>
 #include <limits>
 
 #include "daemon/config/access_control.h"
@@ -42,7 +44,17 @@ void apply_forward(std::string_view value, Config& config) {
   add_forward_zone(config.forwards, parse_forward_zone(value));
 }
 void apply_trust_anchor(std::string_view value, Config& config) {
-  config.trust_anchor_files.push_back(parse_readable_file(value));
+  const std::string path = parse_readable_file(value);
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  try {
+    auto anchors = anchors::parse_trust_anchors(text.str(), path);
+    config.trust_anchors.insert(config.trust_anchors.end(), anchors.begin(), anchors.end());
+  } catch (const anchors::TrustAnchorError& error) {
+    throw BadValue(error.what());
+  }
+  config.trust_anchor_files.push_back(path);
 }
 void apply_pin(std::string_view value, Config& config) { add_pin(config.pins, parse_pin(value)); }
 void apply_access_control(std::string_view value, Config& config) {
@@ -103,9 +115,13 @@ const std::array kKeys = {
               [](Config& config) { config.forwards.clear(); }},
     ConfigKey{"dnssec", "validate|off", kDnssec, "validate answers with DNSSEC, or not", "off",
               false, apply_dnssec, nullptr},
-    ConfigKey{"trust-anchor", "FILE", kDnssec, "read DNSSEC trust anchors from FILE",
-              "none", true, apply_trust_anchor,
-              [](Config& config) { config.trust_anchor_files.clear(); }},
+    ConfigKey{"trust-anchor", "FILE", kDnssec,
+              "read DNSSEC trust anchors (DS or DNSKEY records, one per line) from FILE",
+              "the root zone's KSK-2017 and KSK-2024 DS records, built in", true, apply_trust_anchor,
+              [](Config& config) {
+                config.trust_anchor_files.clear();
+                config.trust_anchors.clear();
+              }},
     ConfigKey{"pin", "'NAME TYPE RDATA'", kDnssec,
               "answer NAME from this record, never upstream", "none", true, apply_pin,
               [](Config& config) { config.pins.clear(); }},

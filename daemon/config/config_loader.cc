@@ -102,6 +102,7 @@ void fill_defaults(Config& config, const SystemFiles& files) {
     config.listen = {*SocketAddress::parse("127.0.0.1:53"), *SocketAddress::parse("[::1]:53")};
   }
   if (config.access_control.empty()) config.access_control = default_access_rules();
+  if (config.trust_anchors.empty()) config.trust_anchors = anchors::builtin_root_anchors();
   if (config.upstreams.empty()) {
     config.upstreams = default_upstreams(read_resolv_conf(files.resolv_conf), config.listen);
   }

@@ -226,3 +226,19 @@ TEST_CASE("--help lists every flag of the contract and every key") {
     CHECK(help.find(flag) != std::string::npos);
   }
 }
+
+TEST_CASE("trust anchors: the built-in root by default, else the named files, checked line by line") {
+  CHECK(load({}).trust_anchors.size() == 2);
+  const TempFile anchors(
+      "; example.test's KSK\n"
+      "example.test. IN DS 12345 13 2 "
+      "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF\n");
+  const Config config = load({"--trust-anchor", anchors.path().c_str()});
+  REQUIRE(config.trust_anchors.size() == 1);
+  CHECK(config.trust_anchors[0].key_tag == 12345);
+  CHECK(config.trust_anchor_files == std::vector<std::string>{anchors.path()});
+  const TempFile bad("\n. IN DS 20326 8 2 E06D\n");
+  CHECK(error_of({"--trust-anchor", bad.path().c_str()}) ==
+        "command line: --trust-anchor: " + bad.path() +
+            ":2: the digest of type 2 must be 32 octets, not 2");
+}

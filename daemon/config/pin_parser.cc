@@ -1,20 +1,16 @@
 #include "daemon/config/pin_parser.h"
 
-#include <memory>
 #include <string>
 
 #include "daemon/config/bad_value.h"
 #include "daemon/config/domain_name.h"
 #include "daemon/config/setting_parsers.h"
 #include "dns/ldns_ptr.h"
+#include "dns/ldns_wire.h"
 
 namespace vigil {
 
 namespace {
-
-struct LdnsBufferDeleter {
-  void operator()(ldns_buffer* buffer) const { ldns_buffer_free(buffer); }
-};
 
 constexpr uint32_t kParseTtl = 3600;  // ldns wants a TTL; pins are answered with their own
 
@@ -53,17 +49,6 @@ uint16_t parse_type(std::string_view text) {
   return code;
 }
 
-// Uncompressed wire RDATA: ldns_rr_rdata2buffer_wire writes each field in full (no compression
-// table is involved), which is what a pin is answered with.
-std::vector<uint8_t> rdata_wire(const ldns_rr* rr) {
-  const std::unique_ptr<ldns_buffer, LdnsBufferDeleter> buffer(ldns_buffer_new(512));
-  if (!buffer || ldns_rr_rdata2buffer_wire(buffer.get(), rr) != LDNS_STATUS_OK) {
-    throw BadValue("cannot render the RDATA in wire form");
-  }
-  const uint8_t* begin = ldns_buffer_begin(buffer.get());
-  return {begin, begin + ldns_buffer_position(buffer.get())};
-}
-
 }  // namespace
 
 Pin parse_pin(std::string_view text) {
@@ -81,7 +66,9 @@ Pin parse_pin(std::string_view text) {
                    ldns_get_errorstr_by_id(status));
   }
   if (ldns_rr_get_type(rr.get()) != type) throw BadValue(in_quotes(text) + " parsed as another type");
-  return Pin{name.text, name.wire, type, rdata_wire(rr.get()), std::string(text)};
+  auto rdata = dns::rdata_wire(rr.get());
+  if (!rdata) throw BadValue("cannot render the RDATA of " + in_quotes(text) + " in wire form");
+  return Pin{name.text, name.wire, type, std::move(*rdata), std::string(text)};
 }
 
 void add_pin(std::vector<Pin>& pins, Pin pin) {
