@@ -285,6 +285,37 @@ class RandomnessTest(unittest.TestCase):
         self.assertLess(txid_chi2_low, 44.3)
         self.assertGreater(len(set(txids)), 1900)
 
+    def test_ports_in_use_are_skipped(self):
+        # Hold 800 ports of the range (2.25% of it): about 11 of 500 draws land on one of them,
+        # and vigild must draw again rather than fail the query or share the port.
+        rng = random.Random(7)
+        held = []
+        for port in rng.sample(range(self.PORT_LOW, self.PORT_HIGH + 1), 1000):
+            if len(held) == 800:
+                break
+            holder = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            try:
+                holder.bind(("0.0.0.0", port))
+                held.append(holder)
+            except OSError:
+                holder.close()
+        self.addCleanup(lambda: [holder.close() for holder in held])
+        held_ports = {holder.getsockname()[1] for holder in held}
+
+        def script(request):
+            return [Send(reply_wire(request, rcode=dns.rcode.NXDOMAIN))]
+
+        with ScriptedUpstream("127.0.0.1", script) as upstream:
+            with Vigild("--upstream", upstream.endpoint, "--outgoing-port-range",
+                        f"{self.PORT_LOW}-{self.PORT_HIGH}") as vigild:
+                for i in range(500):
+                    reply = vigild.query(f"busy{i}.example.test.", "A")
+                    self.assertEqual(reply.rcode(), dns.rcode.NXDOMAIN)
+                self.assertEqual(vigild.stats()["servfail"], 0)
+        used = [r.client[1] for r in upstream.requests_by("udp")]
+        self.assertEqual(len(used), 500)
+        self.assertFalse(held_ports & set(used), "a port in use was shared")
+
 
 def chi_square(buckets_of_samples, bucket_count):
     counts = Counter(buckets_of_samples)
