@@ -30,9 +30,9 @@ uint32_t RRset::ttl() const {
 }
 
 std::string RRset::describe() const {
-  char* type = ldns_rr_type2str(type());
-  std::string text = name_text(owner()) + "/" + (type != nullptr ? type : "?");
-  free(type);  // NOLINT: ldns allocates with malloc
+  char* type_name = ldns_rr_type2str(type());
+  std::string text = name_text(owner()) + "/" + (type_name != nullptr ? type_name : "?");
+  free(type_name);  // NOLINT: ldns allocates with malloc
   return text;
 }
 
