@@ -11,9 +11,9 @@ namespace {
 
 // Flags for the client: the upstream's AA is dropped (we are not authoritative), TC is ours
 // to decide, RD and CD echo the client, RA is set.
-uint16_t client_flags(uint16_t upstream_flags, const QueryInfo& client, bool clear_ad) {
-  uint16_t flags = upstream_flags & (flag::AD | flag::kRcodeMask);
-  if (clear_ad) flags &= ~flag::AD;
+uint16_t client_flags(uint16_t upstream_flags, const QueryInfo& client, bool authenticated) {
+  uint16_t flags = upstream_flags & flag::kRcodeMask;
+  if (authenticated) flags |= flag::AD;
   return static_cast<uint16_t>(flags | flag::QR | flag::RA |
                                (client.flags & (flag::kOpcodeMask | flag::RD | flag::CD)));
 }
@@ -35,7 +35,7 @@ std::vector<uint8_t> rewrite_answer_for_client(Bytes upstream, const MessageLayo
   std::vector<uint8_t> out;
   out.reserve(records_end + 32);
   append_u16(out, client.id);
-  append_u16(out, client_flags(layout.header.flags, client, options.clear_authenticated_data));
+  append_u16(out, client_flags(layout.header.flags, client, options.authenticated));
   append_u16(out, 1);
   append_u16(out, layout.header.ancount);
   append_u16(out, layout.header.nscount);

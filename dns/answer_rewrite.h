@@ -13,7 +13,9 @@ namespace vigil::dns {
 
 struct RewriteOptions {
   std::size_t max_size = 65535;  // the client's limit: over UDP its EDNS size, over TCP 65535
-  bool clear_authenticated_data = true;  // AD only for answers vigil validated itself
+  // AD=1 only for answers vigil validated itself (RFC 6840 5.7); the upstream's AD is never
+  // passed on: vigil asks with CD=1 and trusts no one's validation but its own.
+  bool authenticated = false;
 };
 
 // `upstream` must have parsed cleanly into `layout` with the same question as `client` (case

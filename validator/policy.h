@@ -16,6 +16,8 @@ struct ValidationPolicy {
   unsigned max_keys_per_signature = 4;      // key-tag collisions tried for one RRSIG (KeyTrap)
   unsigned max_ds_dnskey_pairs = 16;        // DS x DNSKEY matches tried for one zone
   unsigned max_nsec3_records = 8;           // NSEC3 records looked at in one proof
+  unsigned max_cname_chain = 11;            // THREATS rule 11: links followed in one answer
+  uint32_t bogus_ttl = 60;                  // RFC 9520: how long a bogus zone is remembered
 };
 
 // Spent across all steps of one client query; when a counter reaches zero the step fails bogus

@@ -217,7 +217,6 @@ void QueryTask::finish_with_reply(dns::Bytes reply, const dns::MessageLayout& la
   for (auto& waiter : retire_and_take_waiters()) {
     dns::RewriteOptions options;
     options.max_size = waiter.transport == Transport::Udp ? waiter.query.udp_reply_limit() : 65535;
-    options.clear_authenticated_data = true;  // nothing is validated yet: never claim it
     auto answer = dns::rewrite_answer_for_client(reply, layout, waiter.query, options);
     if (answer.size() > 2 && (answer[2] & 0x02)) ++context_.stats.truncated;
     ++context_.stats.answers;

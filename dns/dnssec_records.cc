@@ -1,0 +1,47 @@
+#include "dns/dnssec_records.h"
+
+#include "dns/ldns_ptr.h"
+
+namespace vigil::dns {
+
+namespace {
+
+bool is_dnssec_type(ldns_rr_type type) {
+  return type == LDNS_RR_TYPE_RRSIG || type == LDNS_RR_TYPE_NSEC || type == LDNS_RR_TYPE_NSEC3;
+}
+
+// Keeps the records of `list` that a non-DO client may see; returns a new owning list.
+ldns_rr_list* kept_records(const ldns_rr_list* list, uint16_t qtype) {
+  ldns_rr_list* kept = ldns_rr_list_new();
+  for (size_t i = 0; i < ldns_rr_list_rr_count(list); ++i) {
+    const ldns_rr* rr = ldns_rr_list_rr(list, i);
+    const ldns_rr_type type = ldns_rr_get_type(rr);
+    if (is_dnssec_type(type) && type != qtype) continue;
+    ldns_rr_list_push_rr(kept, ldns_rr_clone(rr));
+  }
+  return kept;
+}
+
+}  // namespace
+
+std::vector<uint8_t> without_dnssec_records(Bytes wire, uint16_t qtype) {
+  ldns_pkt* parsed = nullptr;
+  if (ldns_wire2pkt(&parsed, wire.data(), wire.size()) != LDNS_STATUS_OK) return {};
+  const LdnsPkt packet(parsed);
+  ldns_rr_list* answer = kept_records(ldns_pkt_answer(packet.get()), qtype);
+  ldns_rr_list* authority = kept_records(ldns_pkt_authority(packet.get()), qtype);
+  ldns_rr_list_deep_free(ldns_pkt_answer(packet.get()));
+  ldns_rr_list_deep_free(ldns_pkt_authority(packet.get()));
+  ldns_pkt_set_answer(packet.get(), answer);
+  ldns_pkt_set_authority(packet.get(), authority);
+  ldns_pkt_set_ancount(packet.get(), static_cast<uint16_t>(ldns_rr_list_rr_count(answer)));
+  ldns_pkt_set_nscount(packet.get(), static_cast<uint16_t>(ldns_rr_list_rr_count(authority)));
+  uint8_t* rendered = nullptr;
+  size_t size = 0;
+  if (ldns_pkt2wire(&rendered, packet.get(), &size) != LDNS_STATUS_OK) return {};
+  std::vector<uint8_t> out(rendered, rendered + size);
+  free(rendered);  // NOLINT: ldns allocates with malloc
+  return out;
+}
+
+}  // namespace vigil::dns

@@ -1,0 +1,36 @@
+#include "validator/anchor_set.h"
+
+#include <stdexcept>
+
+#include "validator/names.h"
+
+namespace vigil::validator {
+
+AnchorSet::AnchorSet(const std::vector<anchors::TrustAnchor>& anchors) {
+  for (const auto& anchor : anchors) {
+    ldns_rr* rr = nullptr;
+    if (ldns_rr_new_frm_str(&rr, anchor.text.c_str(), 3600, nullptr, nullptr) != LDNS_STATUS_OK) {
+      throw std::runtime_error("trust anchor no longer parses: " + anchor.text);  // checked at load
+    }
+    auto& list = by_zone_[name_key(ldns_rr_owner(rr))];
+    if (!list) list.reset(ldns_rr_list_new());
+    ldns_rr_list_push_rr(list.get(), rr);
+  }
+}
+
+const ldns_rr_list* AnchorSet::closest(const ldns_rdf* name, std::string& zone) const {
+  // Walk up from the name itself: the first anchor met is the deepest.
+  dns::LdnsRdf cursor(ldns_rdf_clone(name));
+  while (cursor) {
+    const auto found = by_zone_.find(name_key(cursor.get()));
+    if (found != by_zone_.end()) {
+      zone = found->first;
+      return found->second.get();
+    }
+    if (ldns_dname_label_count(cursor.get()) == 0) break;
+    cursor.reset(ldns_dname_left_chop(cursor.get()));
+  }
+  return nullptr;
+}
+
+}  // namespace vigil::validator

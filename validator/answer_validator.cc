@@ -1,0 +1,206 @@
+#include "validator/answer_validator.h"
+
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+#include "validator/denial.h"
+#include "validator/names.h"
+#include "validator/rrset.h"
+#include "validator/signature.h"
+
+namespace vigil::validator {
+
+namespace {
+
+// The verdicts of an answer's parts, combined: bogus wins, then insecure, then secure.
+class Outcome {
+ public:
+  void add(const Verdict& verdict, uint32_t ttl) {
+    ttl_ = std::min(ttl_, ttl);
+    if (verdict.is_bogus() && !verdict_.is_bogus()) verdict_ = verdict;
+    if (verdict.is_insecure() && verdict_.is_secure()) verdict_ = verdict;
+  }
+  AnswerValidation result() const { return {std::nullopt, verdict_, ttl_}; }
+  bool is_bogus() const { return verdict_.is_bogus(); }
+
+ private:
+  Verdict verdict_ = Verdict::secure();
+  uint32_t ttl_ = std::numeric_limits<uint32_t>::max();
+};
+
+struct PartCheck {
+  std::optional<Need> need;
+  Verdict verdict;
+  uint32_t ttl = 0;
+};
+
+PartCheck from_trust(const ZoneTrust& trust) { return {trust.need, trust.verdict, trust.ttl}; }
+
+const ldns_rdf* signer_of(const RRset& rrset) {
+  return ldns_rr_rrsig_signame(ldns_rr_list_rr(rrset.signatures.get(), 0));
+}
+
+// The NSEC and NSEC3 RRsets of the authority section, each validated with the keys of `zone`.
+PartCheck validated_proofs(const std::vector<RRset>& authority, const ldns_rdf* zone,
+                           const ZoneTrust& trust, ValidationInput& input,
+                           std::vector<const RRset*>& proofs) {
+  uint32_t ttl = std::numeric_limits<uint32_t>::max();
+  for (const auto& rrset : authority) {
+    const ldns_rr_type type = rrset.type();
+    if (type != LDNS_RR_TYPE_NSEC && type != LDNS_RR_TYPE_NSEC3 && type != LDNS_RR_TYPE_SOA) continue;
+    const SignatureCheck check =
+        verify_rrset(rrset, trust.keys.get(), zone, input.now, input.policy, input.budget);
+    if (!check.verdict.is_secure()) return {std::nullopt, check.verdict, 0};
+    if (type != LDNS_RR_TYPE_SOA) proofs.push_back(&rrset);
+    ttl = std::min(ttl, check.ttl);
+  }
+  return {std::nullopt, Verdict::secure(), ttl};
+}
+
+// RFC 4035 5.3: one RRset of the answer, signed by its zone (or provably insecure).
+PartCheck check_rrset(const RRset& rrset, const std::vector<RRset>& authority,
+                      ValidationInput& input) {
+  if (ldns_rr_list_rr_count(rrset.signatures.get()) == 0) {
+    return from_trust(unsigned_name_trust(rrset.owner(), input));
+  }
+  const ldns_rdf* signer = signer_of(rrset);
+  // RFC 4035 5.3.1: the signer is the zone that holds the RRset, so it encloses the owner.
+  if (signer == nullptr || !is_at_or_below(rrset.owner(), signer)) {
+    return {std::nullopt,
+            Verdict::bogus(Reason::Bogus, "RRSIG over " + rrset.describe() +
+                                              " names a signer that does not enclose it"),
+            0};
+  }
+  const ZoneTrust trust = zone_trust(signer, input);
+  if (trust.need || !trust.verdict.is_secure()) return from_trust(trust);
+  const SignatureCheck check =
+      verify_rrset(rrset, trust.keys.get(), signer, input.now, input.policy, input.budget);
+  if (!check.verdict.is_secure()) return {std::nullopt, check.verdict, 0};
+  uint32_t ttl = std::min(check.ttl, trust.ttl);
+  // RFC 4035 5.3.4: fewer RRSIG labels than owner labels: synthesized from a wildcard, so the
+  // owner itself must be proven not to exist.
+  if (check.rrsig_labels < label_count(rrset.owner())) {
+    std::vector<const RRset*> proofs;
+    const PartCheck signed_proofs = validated_proofs(authority, signer, trust, input, proofs);
+    if (!signed_proofs.verdict.is_secure()) return signed_proofs;
+    const Verdict expansion = prove_wildcard_expansion(rrset.owner(), check.rrsig_labels, proofs,
+                                                       signer, input.policy, input.budget);
+    if (!expansion.is_secure()) return {std::nullopt, expansion, 0};
+    ttl = std::min(ttl, signed_proofs.ttl);
+  }
+  return {std::nullopt, Verdict::secure(), ttl};
+}
+
+// NXDOMAIN or NODATA for `name`: the SOA and NSEC/NSEC3 of the zone that holds it.
+PartCheck check_denial(const ldns_rdf* name, ldns_rr_type qtype, bool nxdomain,
+                       const std::vector<RRset>& authority, ValidationInput& input) {
+  const RRset* signed_rrset = nullptr;
+  for (const auto& rrset : authority) {
+    const ldns_rr_type type = rrset.type();
+    const bool relevant = type == LDNS_RR_TYPE_SOA || type == LDNS_RR_TYPE_NSEC ||
+                          type == LDNS_RR_TYPE_NSEC3;
+    if (relevant && ldns_rr_list_rr_count(rrset.signatures.get()) > 0) {
+      signed_rrset = &rrset;
+      break;
+    }
+  }
+  if (signed_rrset == nullptr) {
+    // No signed proof at all: acceptable only if `name` is provably insecure.
+    ZoneTrust trust = unsigned_name_trust(name, input);
+    if (trust.verdict.is_bogus() && trust.verdict.reason == Reason::RrsigsMissing) {
+      trust.verdict = Verdict::bogus(Reason::NsecMissing, "a negative answer for " +
+                                                               name_key(name) +
+                                                               " without a signed proof");
+    }
+    return from_trust(trust);
+  }
+  const ldns_rdf* zone = signer_of(*signed_rrset);
+  if (zone == nullptr || !is_at_or_below(name, zone)) {
+    return {std::nullopt,
+            Verdict::bogus(Reason::NsecMissing, "the denial for " + name_key(name) +
+                                                    " comes from a zone that does not hold it"),
+            0};
+  }
+  const ZoneTrust trust = zone_trust(zone, input);
+  if (trust.need || !trust.verdict.is_secure()) return from_trust(trust);
+  std::vector<const RRset*> proofs;
+  const PartCheck signed_proofs = validated_proofs(authority, zone, trust, input, proofs);
+  if (!signed_proofs.verdict.is_secure()) return signed_proofs;
+  const Verdict proof = nxdomain
+                            ? prove_nxdomain(name, proofs, zone, input.policy, input.budget)
+                            : prove_nodata(name, qtype, proofs, zone, input.policy, input.budget);
+  return {std::nullopt, proof, std::min(signed_proofs.ttl, trust.ttl)};
+}
+
+const RRset* find_rrset(const std::vector<RRset>& rrsets, const ldns_rdf* owner,
+                        ldns_rr_type type) {
+  for (const auto& rrset : rrsets) {
+    if (rrset.type() == type && ldns_dname_compare(rrset.owner(), owner) == 0) return &rrset;
+  }
+  return nullptr;
+}
+
+// RFC 6672 2.2: the DNAME RRset at an ancestor of `name`, if the answer has one.
+const RRset* find_dname(const std::vector<RRset>& rrsets, const ldns_rdf* name) {
+  for (const auto& rrset : rrsets) {
+    if (rrset.type() == LDNS_RR_TYPE_DNAME && ldns_dname_is_subdomain(name, rrset.owner())) {
+      return &rrset;
+    }
+  }
+  return nullptr;
+}
+
+// RFC 6672 2.2: the name the DNAME maps `name` to: the labels below the DNAME owner, moved
+// under its target.
+dns::LdnsRdf dname_substitute(const ldns_rdf* name, const RRset& dname) {
+  const ldns_rr* rr = ldns_rr_list_rr(dname.records.get(), 0);
+  const uint8_t keep = ldns_dname_label_count(name) - ldns_dname_label_count(dname.owner());
+  dns::LdnsRdf result(ldns_rdf_clone(ldns_rr_rdf(rr, 0)));
+  for (int i = keep - 1; i >= 0; --i) {
+    dns::LdnsRdf label(ldns_dname_label(name, static_cast<uint8_t>(i)));
+    dns::LdnsRdf joined(ldns_dname_cat_clone(label.get(), result.get()));
+    result = std::move(joined);
+  }
+  return result;
+}
+
+}  // namespace
+
+AnswerValidation validate_answer(const ldns_pkt* reply, const ldns_rdf* qname, ldns_rr_type qtype,
+                                 ValidationInput& input) {
+  const std::vector<RRset> answer = group_rrsets(ldns_pkt_answer(reply));
+  const std::vector<RRset> authority = group_rrsets(ldns_pkt_authority(reply));
+  Outcome outcome;
+  dns::LdnsRdf name(ldns_rdf_clone(qname));
+  for (unsigned link = 0; link <= input.policy.max_cname_chain; ++link) {
+    const RRset* data = find_rrset(answer, name.get(), qtype);
+    const RRset* cname = data != nullptr ? nullptr : find_rrset(answer, name.get(), LDNS_RR_TYPE_CNAME);
+    const RRset* dname = data != nullptr || cname != nullptr ? nullptr : find_dname(answer, name.get());
+    if (data == nullptr && cname == nullptr && dname == nullptr) {
+      const bool nxdomain = ldns_pkt_get_rcode(reply) == LDNS_RCODE_NXDOMAIN;
+      const PartCheck denial = check_denial(name.get(), qtype, nxdomain, authority, input);
+      if (denial.need) return {denial.need, {}, 0};
+      outcome.add(denial.verdict, denial.ttl);
+      return outcome.result();
+    }
+    const RRset* part = data != nullptr ? data : (cname != nullptr ? cname : dname);
+    const PartCheck check = check_rrset(*part, authority, input);
+    if (check.need) return {check.need, {}, 0};
+    outcome.add(check.verdict, check.ttl);
+    if (outcome.is_bogus() || data != nullptr) return outcome.result();
+    if (cname != nullptr) {
+      name.reset(ldns_rdf_clone(ldns_rr_rdf(ldns_rr_list_rr(cname->records.get(), 0), 0)));
+    } else {
+      // RFC 6672 5.3.1: the unsigned synthesized CNAME is taken only as the DNAME dictates; the
+      // chain continues at the substituted name whatever CNAME the upstream added.
+      name = dname_substitute(name.get(), *dname);
+    }
+  }
+  outcome.add(Verdict::bogus(Reason::Bogus, "CNAME chain longer than " +
+                                                std::to_string(input.policy.max_cname_chain)),
+              0);
+  return outcome.result();
+}
+
+}  // namespace vigil::validator
