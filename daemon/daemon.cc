@@ -24,8 +24,18 @@ Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
       receive_buffer_(65536),
       context_{UpstreamIo{&loop_, random_, receive_buffer_, config_->outgoing_port_low,
                           config_->outgoing_port_high},
-               stats_, log_, security_} {
+               stats_, log_, security_, &validation_} {
   uv_loop_init(&loop_);
+  validation_.key_cache = &key_cache_;
+  set_trust_anchors(*config_);
+}
+
+void Daemon::set_trust_anchors(const Config& config) {
+  std::vector<validator::NegativeTrustAnchor> negative;
+  for (const auto& anchor : config.negative_anchors) negative.push_back({anchor.name, anchor.expires});
+  validation_.anchors =
+      std::make_shared<const validator::AnchorSet>(config.trust_anchors, std::move(negative));
+  key_cache_.clear();  // what was proven under other anchors proves nothing now
 }
 
 Daemon::~Daemon() {
@@ -48,9 +58,8 @@ void Daemon::start_listeners() {
 }
 
 void Daemon::warn_about(const Config& config) const {
-  if (config.dnssec == DnssecMode::Validate) {
-    log_.main->warn("dnssec validate: validation is not implemented in this version yet; "
-                    "answers are forwarded without the AD bit");
+  if (config.dnssec == DnssecMode::Off) {
+    log_.main->warn("dnssec off: answers are forwarded without validation and never carry AD");
   }
   if (!config.pins.empty()) {
     log_.main->warn("pin: {} pinned record(s) checked but not answered from yet in this version; "
@@ -68,9 +77,12 @@ int Daemon::run() {
   signals_.push_back(std::make_unique<SignalWatcher>(
       &loop_, SIGUSR1, [this] { log_.main->info("stats: {}", stats_.to_line()); }));
   warn_about(*config_);
-  log_.main->info("vigild {} ready: listening on {} (udp, tcp); upstreams {}; {} forward zone(s)",
+  log_.main->info("vigild {} ready: listening on {} (udp, tcp); upstreams {}; {} forward zone(s); "
+                  "dnssec {} with {} trust anchor(s)",
                   VIGIL_VERSION, addresses_text(config_->listen), addresses_text(config_->upstreams),
-                  config_->forwards.size());
+                  config_->forwards.size(),
+                  config_->dnssec == DnssecMode::Validate ? "validate" : "off",
+                  config_->trust_anchors.size());
   uv_run(&loop_, UV_RUN_DEFAULT);
   log_.main->info("stopped; stats: {}", stats_.to_line());
   return 0;
@@ -96,6 +108,7 @@ void Daemon::reload() {
   set_log_level(log_, fresh.log_level);
   context_.io.port_low = fresh.outgoing_port_low;
   context_.io.port_high = fresh.outgoing_port_high;
+  set_trust_anchors(fresh);
   auto routing = Routing::build(fresh, &pipeline_->routing(), random_);
   config_ = std::make_shared<const Config>(std::move(fresh));
   pipeline_->reconfigure(config_, std::move(routing));

@@ -34,6 +34,7 @@ class Daemon {
   void reload();
   void stop();
   void warn_about(const Config& config) const;
+  void set_trust_anchors(const Config& config);
 
   uv_loop_t loop_{};
   CommandLine command_line_;
@@ -43,6 +44,8 @@ class Daemon {
   Stats stats_;
   Csprng random_;
   std::vector<uint8_t> receive_buffer_;
+  cache::KeyCache key_cache_;
+  ValidationSetup validation_;
   TaskContext context_;
   std::unique_ptr<QueryPipeline> pipeline_;
   std::vector<std::unique_ptr<UdpListener>> udp_listeners_;

@@ -22,6 +22,9 @@ struct Stats {
   uint64_t tc_retries = 0;
   uint64_t near_misses = 0, unwanted_replies = 0;
 
+  // DNSSEC: verdicts on upstream answers (answers relayed with CD=1 are not counted).
+  uint64_t secure = 0, insecure = 0, bogus = 0;
+
   uint64_t client_queries() const { return client_queries_udp + client_queries_tcp; }
   uint64_t upstream_queries() const { return upstream_queries_udp + upstream_queries_tcp; }
   std::string to_line() const;  // "key=value ..." for the SIGUSR1 log line

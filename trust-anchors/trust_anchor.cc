@@ -1,5 +1,7 @@
 #include "trust-anchors/trust_anchor.h"
 
+#include <algorithm>
+
 #include "dns/ldns_ptr.h"
 #include "dns/ldns_wire.h"
 #include "trust-anchors/root_anchor.h"
@@ -59,9 +61,60 @@ TrustAnchor anchor_from(const ldns_rr* rr, std::string_view line, const std::str
   return anchor;
 }
 
+unsigned line_of(std::string_view text, std::size_t offset) {
+  return 1 + static_cast<unsigned>(std::count(text.begin(), text.begin() + offset, '\n'));
+}
+
+// The text of the first <tag>...</tag> inside `element`, trimmed; empty if absent.
+std::string_view child_text(std::string_view element, std::string_view tag) {
+  const std::string open = "<" + std::string(tag) + ">";
+  const std::string close = "</" + std::string(tag) + ">";
+  const auto begin = element.find(open);
+  if (begin == std::string_view::npos) return {};
+  const auto end = element.find(close, begin);
+  if (end == std::string_view::npos) return {};
+  return trim(element.substr(begin + open.size(), end - begin - open.size()));
+}
+
+// RFC 9718 2: <TrustAnchor><Zone>.</Zone><KeyDigest validFrom=".." [validUntil=".."]>
+// <KeyTag/><Algorithm/><DigestType/><Digest/></KeyDigest>...</TrustAnchor>.
+std::vector<TrustAnchor> parse_root_anchors_xml(std::string_view text, const std::string& origin) {
+  const std::string zone(child_text(text, "Zone"));
+  if (zone.empty()) throw TrustAnchorError(origin + ": no <Zone> in the <TrustAnchor>");
+  std::vector<TrustAnchor> anchors;
+  std::size_t pos = 0;
+  while ((pos = text.find("<KeyDigest", pos)) != std::string_view::npos) {
+    const auto end = text.find("</KeyDigest>", pos);
+    const std::string where = origin + ":" + std::to_string(line_of(text, pos)) + ": ";
+    if (end == std::string_view::npos) throw TrustAnchorError(where + "<KeyDigest> is not closed");
+    const std::string_view element = text.substr(pos, end - pos);
+    pos = end;
+    const std::string_view start_tag = element.substr(0, element.find('>'));
+    if (start_tag.find("validUntil") != std::string_view::npos) continue;  // a retired key
+    const std::string record = zone + " IN DS " + std::string(child_text(element, "KeyTag")) + " " +
+                               std::string(child_text(element, "Algorithm")) + " " +
+                               std::string(child_text(element, "DigestType")) + " " +
+                               std::string(child_text(element, "Digest"));
+    ldns_rr* parsed = nullptr;
+    const ldns_status status =
+        ldns_rr_new_frm_str(&parsed, record.c_str(), kDefaultTtl, nullptr, nullptr);
+    const dns::LdnsRr rr(parsed);
+    if (status != LDNS_STATUS_OK || !rr) {
+      throw TrustAnchorError(where + "a <KeyDigest> without a usable KeyTag, Algorithm, "
+                                     "DigestType and Digest: " + ldns_get_errorstr_by_id(status));
+    }
+    anchors.push_back(anchor_from(rr.get(), record, where));
+  }
+  if (anchors.empty()) throw TrustAnchorError(origin + ": no current <KeyDigest> in it");
+  return anchors;
+}
+
 }  // namespace
 
 std::vector<TrustAnchor> parse_trust_anchors(std::string_view text, const std::string& origin) {
+  if (text.find("<TrustAnchor") != std::string_view::npos) {
+    return parse_root_anchors_xml(text, origin);
+  }
   std::vector<TrustAnchor> anchors;
   unsigned number = 0;
   while (!text.empty()) {

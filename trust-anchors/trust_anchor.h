@@ -25,8 +25,10 @@ struct TrustAnchorError : std::runtime_error {
 };
 
 // One record per line in zone-file presentation form ("OWNER [TTL] [IN] DS|DNSKEY RDATA");
-// ";" starts a comment. Only DS and DNSKEY records with the SEP flag (RFC 4034 2.1.1) are
-// accepted; a text with no anchor at all is an error. Throws TrustAnchorError.
+// ";" starts a comment. Only DS and DNSKEY records with the Zone Key flag (RFC 4034 2.1.1) are
+// accepted; a text with no anchor at all is an error. A text that holds a <TrustAnchor> element
+// is read as IANA's root-anchors.xml instead (RFC 9718): each <KeyDigest> becomes a DS record;
+// those with a validUntil attribute are retired keys and are skipped. Throws TrustAnchorError.
 std::vector<TrustAnchor> parse_trust_anchors(std::string_view text, const std::string& origin);
 
 // The root anchors of root_anchor.h, parsed.

@@ -70,3 +70,51 @@ TEST_CASE("bad anchors are reported with file and line") {
         "anchors.ds:1: the DNSKEY lacks the Zone Key flag (256)");
   CHECK(error_of("example. IN DS x y z\n").starts_with("anchors.ds:1: not a DS or DNSKEY record"));
 }
+
+TEST_CASE("the built-in root anchors are those of Debian's dns-root-data package") {
+  std::ifstream file("/usr/share/dns/root.ds");
+  REQUIRE_MESSAGE(file, "install dns-root-data (tools/install-deps does)");
+  std::stringstream text;
+  text << file.rdbuf();
+  const auto debian = parse_trust_anchors(text.str(), "/usr/share/dns/root.ds");
+  const auto builtin = builtin_root_anchors();
+  REQUIRE(debian.size() == builtin.size());
+  for (std::size_t i = 0; i < debian.size(); ++i) {
+    CHECK(debian[i].key_tag == builtin[i].key_tag);
+    CHECK(debian[i].rdata == builtin[i].rdata);
+  }
+}
+
+TEST_CASE("RFC 9718: IANA's root-anchors.xml is read, retired keys (validUntil) skipped") {
+  const char* xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<TrustAnchor id="0" source="http://data.iana.org/root-anchors/root-anchors.xml">
+<Zone>.</Zone>
+<KeyDigest id="Kjqmt7v" validFrom="2010-07-15T00:00:00+00:00" validUntil="2019-01-11T00:00:00+00:00">
+<KeyTag>19036</KeyTag>
+<Algorithm>8</Algorithm>
+<DigestType>2</DigestType>
+<Digest>49AAC11D7B6F6446702E54A1607371607A1A41855200FD2CE1CDDE32F24E8FB5</Digest>
+</KeyDigest>
+<KeyDigest id="Klajeyz" validFrom="2017-02-02T00:00:00+00:00">
+<KeyTag>20326</KeyTag>
+<Algorithm>8</Algorithm>
+<DigestType>2</DigestType>
+<Digest>E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D</Digest>
+</KeyDigest>
+<KeyDigest id="38696" validFrom="2024-07-18T00:00:00+00:00">
+<KeyTag>38696</KeyTag>
+<Algorithm>8</Algorithm>
+<DigestType>2</DigestType>
+<Digest>683D2D0ACB8C9B712A1948B27F741219298D0A450D612C483AF444A4C0FB2B16</Digest>
+</KeyDigest>
+</TrustAnchor>
+)";
+  const auto anchors = parse_trust_anchors(xml, "root-anchors.xml");
+  REQUIRE(anchors.size() == 2);
+  const auto builtin = builtin_root_anchors();
+  CHECK(anchors[0].rdata == builtin[0].rdata);
+  CHECK(anchors[1].rdata == builtin[1].rdata);
+  CHECK(error_of("<TrustAnchor>\n<Zone>.</Zone>\n<KeyDigest id=\"x\">\n<KeyTag>1</KeyTag>\n"
+                 "</KeyDigest></TrustAnchor>")
+            .starts_with("anchors.ds:3: a <KeyDigest> without a usable KeyTag"));
+}

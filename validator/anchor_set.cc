@@ -6,7 +6,12 @@
 
 namespace vigil::validator {
 
-AnchorSet::AnchorSet(const std::vector<anchors::TrustAnchor>& anchors) {
+AnchorSet::AnchorSet(const std::vector<anchors::TrustAnchor>& anchors,
+                     std::vector<NegativeTrustAnchor> negative) {
+  for (auto& entry : negative) {
+    const std::string key = entry.name;
+    negative_[key] = std::move(entry);
+  }
   for (const auto& anchor : anchors) {
     ldns_rr* rr = nullptr;
     if (ldns_rr_new_frm_str(&rr, anchor.text.c_str(), 3600, nullptr, nullptr) != LDNS_STATUS_OK) {
@@ -16,6 +21,20 @@ AnchorSet::AnchorSet(const std::vector<anchors::TrustAnchor>& anchors) {
     if (!list) list.reset(ldns_rr_list_new());
     ldns_rr_list_push_rr(list.get(), rr);
   }
+}
+
+const NegativeTrustAnchor* AnchorSet::negative_covering(const ldns_rdf* name, int64_t now) const {
+  if (negative_.empty()) return nullptr;
+  dns::LdnsRdf cursor(ldns_rdf_clone(name));
+  while (cursor) {
+    const auto found = negative_.find(name_key(cursor.get()));
+    if (found != negative_.end() && (!found->second.expires || now < *found->second.expires)) {
+      return &found->second;
+    }
+    if (ldns_dname_label_count(cursor.get()) == 0) break;
+    cursor.reset(ldns_dname_left_chop(cursor.get()));
+  }
+  return nullptr;
 }
 
 const ldns_rr_list* AnchorSet::closest(const ldns_rdf* name, std::string& zone) const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,9 +12,19 @@
 
 namespace vigil::validator {
 
+// RFC 7646: a name (lower-case presentation form) whose answers are not validated.
+struct NegativeTrustAnchor {
+  std::string name;
+  std::optional<int64_t> expires;  // seconds since 1970; none: no expiry
+};
+
 class AnchorSet {
  public:
-  explicit AnchorSet(const std::vector<anchors::TrustAnchor>& anchors);
+  explicit AnchorSet(const std::vector<anchors::TrustAnchor>& anchors,
+                     std::vector<NegativeTrustAnchor> negative = {});
+
+  // The negative trust anchor at or above `name` still in force at `now`, or nullptr.
+  const NegativeTrustAnchor* negative_covering(const ldns_rdf* name, int64_t now) const;
 
   // The deepest anchor at or above `name`, or nullptr: everything else is under no anchor.
   // `zone` receives the anchor's owner key ("." for the root).
@@ -22,6 +33,7 @@ class AnchorSet {
 
  private:
   std::map<std::string, dns::LdnsRrList> by_zone_;
+  std::map<std::string, NegativeTrustAnchor> negative_;
 };
 
 }  // namespace vigil::validator

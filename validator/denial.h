@@ -34,7 +34,8 @@ Verdict prove_nxdomain(const ldns_rdf* qname, const std::vector<const RRset*>& p
 // the NSEC must come from the parent side (RFC 4035 5.4: SOA bit clear unless at the apex).
 // NSEC3: the NSEC3 matching qname lacking qtype and CNAME; for qtype DS an opt-out NSEC3
 // covering the next closer name is accepted as Insecure (RFC 5155 8.6); wildcard NODATA per
-// RFC 5155 8.7.
+// RFC 5155 8.7. (A DS NODATA at a name without NS, an ordinary name, is a valid NODATA too;
+// prove_no_ds tells a delegation from such a name.)
 Verdict prove_nodata(const ldns_rdf* qname, ldns_rr_type qtype,
                      const std::vector<const RRset*>& proofs, const ldns_rdf* zone,
                      const ValidationPolicy& policy, WorkBudget& budget);
@@ -57,6 +58,7 @@ enum class CutKind {
 struct CutProof {
   CutKind kind = CutKind::Unproven;
   Verdict verdict;  // Secure for the first three; Insecure(Nsec3IterationsTooHigh); Bogus(...)
+                    // (those two come with kind Unproven: the verdict says what to do)
 };
 CutProof prove_no_ds(const ldns_rdf* name, const std::vector<const RRset*>& proofs,
                      const ldns_rdf* zone, const ValidationPolicy& policy, WorkBudget& budget);

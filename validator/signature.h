@@ -14,7 +14,23 @@ namespace vigil::validator {
 // unknown) make a zone insecure, not bogus.
 bool is_supported_algorithm(uint8_t algorithm);
 // RFC 8624 3.3: DS digest types 2 and 4; 1 (SHA-1) only when no better digest is present.
+// True for 1, 2 and 4: the SHA-1 preference (RFC 4509 3) is applied by verify_dnskey_rrset,
+// which sees the whole DS RRset.
 bool is_supported_digest(uint8_t digest_type);
+
+// Where "now" stands against an RRSIG's validity period (RFC 4034 3.1.5, RFC 4035 5.3.1).
+enum class SignatureTime {
+  Valid,
+  NotYetValid,                // inception > now + skew
+  Expired,                    // expiration < now - skew
+  ExpirationBeforeInception,  // the period is empty: no time ever makes it valid
+};
+
+// RFC 4035 5.3.1: inception <= now <= expiration, each widened by `skew_seconds`. The fields are
+// 32-bit serial numbers (RFC 4034 3.1.5, RFC 1982): they are compared with `now` modulo 2^32 by
+// their signed 32-bit difference, so signatures keep working across 2038 and the 2106 wrap.
+SignatureTime classify_signature_time(uint32_t inception, uint32_t expiration, UnixTime now,
+                                      uint32_t skew_seconds);
 
 struct SignatureCheck {
   Verdict verdict;

@@ -153,6 +153,15 @@ DenialOfDs classify_ds_denial(const ldns_pkt* reply, const ldns_rdf* candidate,
 }
 
 ZoneTrust walk(const ldns_rdf* target, Goal goal, ValidationInput& input) {
+  // RFC 7646 2: below a negative trust anchor, validation stops and answers are insecure.
+  if (const auto* negative = input.anchors.negative_covering(target, input.now)) {
+    ZoneTrust trust;
+    trust.verdict = Verdict::insecure(Reason::NegativeTrustAnchor,
+                                      name_key(target) + " is under the negative trust anchor " +
+                                          negative->name);
+    trust.ttl = 60;  // re-checked soon: the anchor may expire or be removed on reload
+    return trust;
+  }
   std::string anchor_key;
   const ldns_rr_list* anchor = input.anchors.closest(target, anchor_key);
   if (anchor == nullptr) {
@@ -179,6 +188,10 @@ ZoneTrust walk(const ldns_rdf* target, Goal goal, ValidationInput& input) {
   if (start == path.size()) {
     secure = zone_keys(anchor_name.get(), anchor_key, anchor,
                        std::numeric_limits<uint32_t>::max(), input);
+    if (secure.verdict.is_bogus()) {
+      // RFC 4035 5 / THREATS rule 18: no key matches the anchor: fail closed, and say so.
+      secure.verdict.detail = kTrustAnchorFailure + secure.verdict.detail;
+    }
     if (secure.need || !secure.verdict.is_secure()) return secure;
     start = path.size() - 1;
   }

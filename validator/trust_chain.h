@@ -22,6 +22,10 @@
 
 namespace vigil::validator {
 
+// Starts the detail of a bogus verdict for a trust anchor's own zone: the daemon logs those
+// loudly, since every name under the anchor then fails.
+inline constexpr const char* kTrustAnchorFailure = "trust anchor failure: ";
+
 // An RRset the walk needs from the upstream: "example.test." DS, or DNSKEY.
 struct Need {
   std::string name;  // lower-case presentation form

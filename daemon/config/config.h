@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,14 @@ struct Pin {
   std::string text;            // the record as configured, for logs
 };
 
+// A negative trust anchor (RFC 7646): answers at and under `name` are not validated.
+struct NegativeAnchor {
+  std::string name;                // lower case presentation form, ending in "."
+  std::vector<uint8_t> name_wire;
+  std::optional<int64_t> expires;  // seconds since 1970 (UTC); none: until removed
+  std::string text;                // as configured, for logs
+};
+
 // An IPv4 or IPv6 prefix with what to do with queries from it. Most specific prefix wins.
 enum class AccessAction { Allow, Refuse, Deny };  // deny = drop silently
 struct AccessRule {
@@ -46,7 +55,9 @@ struct Config {
   std::vector<ForwardZone> forwards;
   std::vector<std::string> trust_anchor_files;
   std::vector<anchors::TrustAnchor> trust_anchors;  // from those files, else the built-in root
-  DnssecMode dnssec = DnssecMode::Off;  // becomes Validate when the validator lands
+  // Configured "insecure" names, after the RFC 6303 defaults (which always apply).
+  std::vector<NegativeAnchor> negative_anchors;
+  DnssecMode dnssec = DnssecMode::Validate;
   std::vector<Pin> pins;
   std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
   std::vector<AccessRule> access_control;  // default: 127.0.0.0/8 and ::1/128 allow, rest refuse

@@ -9,6 +9,7 @@
 #include "daemon/config/access_control.h"
 #include "daemon/config/bad_value.h"
 #include "daemon/config/forward_zone.h"
+#include "daemon/config/negative_anchor.h"
 #include "daemon/config/pin_parser.h"
 #include "daemon/config/setting_parsers.h"
 
@@ -55,6 +56,9 @@ void apply_trust_anchor(std::string_view value, Config& config) {
     throw BadValue(error.what());
   }
   config.trust_anchor_files.push_back(path);
+}
+void apply_insecure(std::string_view value, Config& config) {
+  config.negative_anchors.push_back(parse_negative_anchor(value));
 }
 void apply_pin(std::string_view value, Config& config) { add_pin(config.pins, parse_pin(value)); }
 void apply_access_control(std::string_view value, Config& config) {
@@ -113,7 +117,9 @@ const std::array kKeys = {
     ConfigKey{"forward", "ZONE=ADDR[:PORT][,ADDR[:PORT]]", kUpstreams,
               "send names at and under ZONE to these servers only", "none", true, apply_forward,
               [](Config& config) { config.forwards.clear(); }},
-    ConfigKey{"dnssec", "validate|off", kDnssec, "validate answers with DNSSEC, or not", "off",
+    ConfigKey{"dnssec", "validate|off", kDnssec,
+              "validate every answer with DNSSEC (SERVFAIL for bogus ones), or forward unchecked",
+              "validate",
               false, apply_dnssec, nullptr},
     ConfigKey{"trust-anchor", "FILE", kDnssec,
               "read DNSSEC trust anchors (DS or DNSKEY records, one per line) from FILE",
@@ -122,6 +128,12 @@ const std::array kKeys = {
                 config.trust_anchor_files.clear();
                 config.trust_anchors.clear();
               }},
+    ConfigKey{"insecure", "'NAME [EXPIRY]'", kDnssec,
+              "negative trust anchor (RFC 7646): do not validate NAME and below, until EXPIRY "
+              "(YYYY-MM-DD[THH:MM:SSZ], UTC) if given; the RFC 6303 private and special reverse "
+              "zones always are",
+              "the RFC 6303 reverse zones", true, apply_insecure,
+              [](Config& config) { config.negative_anchors.clear(); }},
     ConfigKey{"pin", "'NAME TYPE RDATA'", kDnssec,
               "answer NAME from this record, never upstream", "none", true, apply_pin,
               [](Config& config) { config.pins.clear(); }},

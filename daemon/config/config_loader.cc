@@ -8,6 +8,7 @@
 #include "daemon/config/bad_value.h"
 #include "daemon/config/config_file.h"
 #include "daemon/config/config_keys.h"
+#include "daemon/config/negative_anchor.h"
 #include "daemon/config/resolv_conf.h"
 
 namespace vigil {
@@ -103,6 +104,9 @@ void fill_defaults(Config& config, const SystemFiles& files) {
   }
   if (config.access_control.empty()) config.access_control = default_access_rules();
   if (config.trust_anchors.empty()) config.trust_anchors = anchors::builtin_root_anchors();
+  auto negative = default_negative_anchors();
+  negative.insert(negative.end(), config.negative_anchors.begin(), config.negative_anchors.end());
+  config.negative_anchors = std::move(negative);
   if (config.upstreams.empty()) {
     config.upstreams = default_upstreams(read_resolv_conf(files.resolv_conf), config.listen);
   }

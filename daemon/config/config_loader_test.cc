@@ -86,7 +86,7 @@ TEST_CASE("defaults: loopback listeners and ACL, upstreams from resolv.conf minu
   CHECK(texts(config.listen) == std::vector<std::string>{"127.0.0.1:53", "[::1]:53"});
   CHECK(texts(config.upstreams) == std::vector<std::string>{"192.0.2.7:53", "[2001:db8::1]:53"});
   CHECK(config.access_control.size() == 2);
-  CHECK(config.dnssec == DnssecMode::Off);
+  CHECK(config.dnssec == DnssecMode::Validate);
   CHECK(config.outgoing_port_low == 1024);
   CHECK(config.outgoing_port_high == 65535);
   CHECK(config.use_0x20);
@@ -241,4 +241,30 @@ TEST_CASE("trust anchors: the built-in root by default, else the named files, ch
   CHECK(error_of({"--trust-anchor", bad.path().c_str()}) ==
         "command line: --trust-anchor: " + bad.path() +
             ":2: the digest of type 2 must be 32 octets, not 2");
+}
+
+TEST_CASE("RFC 7646: negative trust anchors add to the RFC 6303 defaults and may expire") {
+  const Config defaults = load({});
+  const auto has = [](const Config& config, const std::string& name) {
+    for (const auto& anchor : config.negative_anchors) {
+      if (anchor.name == name) return true;
+    }
+    return false;
+  };
+  CHECK(has(defaults, "10.in-addr.arpa."));
+  CHECK(has(defaults, "16.172.in-addr.arpa."));
+  CHECK(has(defaults, "31.172.in-addr.arpa."));
+  CHECK(has(defaults, "168.192.in-addr.arpa."));
+  CHECK(has(defaults, "d.f.ip6.arpa."));
+  const Config config = load({"--insecure", "Broken.Example", "--insecure",
+                              "lab.example 2026-12-31T12:00:00Z"});
+  CHECK(has(config, "10.in-addr.arpa."));
+  CHECK(has(config, "broken.example."));
+  const auto& last = config.negative_anchors.back();
+  CHECK(last.name == "lab.example.");
+  REQUIRE(last.expires.has_value());
+  CHECK(*last.expires == 1798718400);  // 2026-12-31T12:00:00Z
+  CHECK(error_of({"--insecure", "x.example next-week"}) ==
+        "command line: --insecure: \"next-week\" is not an expiry time (YYYY-MM-DD or "
+        "YYYY-MM-DDTHH:MM:SSZ, UTC)");
 }

@@ -13,7 +13,13 @@ QueryPipeline::QueryPipeline(TaskContext& context, std::shared_ptr<const Config>
     : context_(context),
       config_(std::move(config)),
       routing_(std::move(routing)),
-      reaper_(context.io.loop) {}
+      reaper_(context.io.loop) {
+  if (context_.validation != nullptr) {
+    context_.validation->fetch = [this](const validator::Need& need, ReplySink sink) {
+      fetch_for_validation(need, std::move(sink));
+    };
+  }
+}
 
 QueryPipeline::~QueryPipeline() { shutdown(); }
 
@@ -90,8 +96,9 @@ std::string QueryPipeline::in_flight_key(const UpstreamGroup& group,
   return key;
 }
 
-void QueryPipeline::forward(const dns::QueryInfo& query, Transport transport, ReplySink sink) {
-  const auto& group = routing_.route(query.qname.view());
+void QueryPipeline::forward(const dns::QueryInfo& query, Transport transport, ReplySink sink,
+                            std::optional<dns::Bytes> route_name) {
+  const auto& group = routing_.route(route_name ? *route_name : query.qname.view());
   std::string key = in_flight_key(*group, query);
   auto found = in_flight_.find(key);
   if (found != in_flight_.end()) {
@@ -106,6 +113,26 @@ void QueryPipeline::forward(const dns::QueryInfo& query, Transport transport, Re
   keys_.emplace(raw, key);
   in_flight_.emplace(std::move(key), std::move(task));
   raw->start();  // may finish at once (no upstream usable): then it is already retired
+}
+
+// The validator's DS and DNSKEY questions go through the same path as a client's, with CD=1
+// so that they are fetched, deduplicated and spoof-checked but not validated themselves.
+void QueryPipeline::fetch_for_validation(const validator::Need& need, ReplySink sink) {
+  auto name = dns::from_text(need.name);
+  if (!name) return sink({});
+  dns::QueryInfo query;
+  query.flags = dns::flag::RD | dns::flag::CD;
+  query.qname = *name;
+  query.qtype = static_cast<uint16_t>(need.type);
+  query.qclass = dns::rrclass::IN;
+  query.has_edns = true;
+  query.udp_size = 65535;
+  query.dnssec_ok = true;
+  dns::Bytes route = query.qname.view();
+  // RFC 4035 5.2: a DS RRset lives in the parent zone, so it is asked where the parent is
+  // routed (a forward zone's cut is answered by the parent's upstreams).
+  if (query.qtype == dns::rrtype::DS && route.size() > 1) route = route.subspan(1 + route[0]);
+  forward(query, Transport::Tcp, std::move(sink), route);
 }
 
 void QueryPipeline::retire(QueryTask& task) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -31,7 +32,10 @@ class QueryPipeline {
   std::size_t in_flight() const { return in_flight_.size(); }
 
  private:
-  void forward(const dns::QueryInfo& query, Transport transport, ReplySink sink);
+  // `route_name` picks the upstream group (split DNS); by default the query's own name.
+  void forward(const dns::QueryInfo& query, Transport transport, ReplySink sink,
+               std::optional<dns::Bytes> route_name = std::nullopt);
+  void fetch_for_validation(const validator::Need& need, ReplySink sink);
   void count_local_reply(const char* reason);
   void note_malformed();
   std::string in_flight_key(const UpstreamGroup& group, const dns::QueryInfo& query) const;

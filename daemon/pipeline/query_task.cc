@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "dns/answer_rewrite.h"
+#include "dns/dnssec_records.h"
 #include "dns/response.h"
 
 namespace vigil {
@@ -31,6 +32,11 @@ std::string QueryTask::describe() const {
 
 void QueryTask::start() {
   deadline_timer_.start(static_cast<uint64_t>(config_->query_timeout.count()), [this] {
+    if (stage_ == Stage::AwaitKeys) {
+      return finish_with_servfail(dns::ede::NoReachableAuthority,
+                                  "the DS and DNSKEY records to validate the answer did not come "
+                                  "in time");
+    }
     if (current_) record_failure(0);
     ++context_.stats.upstream_timeouts;
     give_up();
@@ -67,8 +73,12 @@ ExchangeRequest QueryTask::make_request(bool randomize_case) {
     dns::to_lower(qname.mutable_view());  // without 0x20, a plain canonical question
   }
   const auto cookie = upstream.cookie_option();
+  // Validating, vigil asks for everything with its signatures and for the data even if the
+  // upstream thinks it bogus (CD=1): it trusts no validation but its own.
+  const bool validating = is_validating() || config_->dnssec == DnssecMode::Validate;
   dns::UpstreamQuery query{context_.io.random.next_u16(), qname.view(), question_.qtype,
-                           question_.qclass, question_.checking_disabled(), question_.dnssec_ok,
+                           question_.qclass, validating || question_.checking_disabled(),
+                           validating || question_.dnssec_ok,
                            config_->use_cookies ? dns::Bytes(cookie) : dns::Bytes()};
   ExchangeRequest request;
   request.upstream = upstream.address;
@@ -214,10 +224,81 @@ void QueryTask::give_up() {
 }
 
 void QueryTask::finish_with_reply(dns::Bytes reply, const dns::MessageLayout& layout) {
+  const uint8_t rcode = layout.header.rcode();
+  if (is_validating() && (rcode == dns::rcode::NOERROR || rcode == dns::rcode::NXDOMAIN)) {
+    return start_validation(reply);
+  }
+  deliver(reply, layout, false);
+}
+
+// Validation is on, and the client did not ask for the data unchecked (CD=1, RFC 4035 3.2.2).
+bool QueryTask::is_validating() const {
+  return config_->dnssec == DnssecMode::Validate && context_.validation != nullptr &&
+         !question_.checking_disabled();
+}
+
+void QueryTask::start_validation(dns::Bytes reply) {
+  stage_ = Stage::AwaitKeys;
+  cancel_exchanges();
+  attempt_timer_.stop();
+  answered_by_ = current_ ? current().name() : "";
+  reply_.assign(reply.begin(), reply.end());  // the receive buffer is reused by the next packet
+  validation_ = std::make_unique<ValidationRun>(
+      *context_.validation, reply_, question_,
+      [this](const validator::AnswerValidation& result) { finish_validated(result); });
+  validation_->start();
+}
+
+void QueryTask::finish_validated(const validator::AnswerValidation& result) {
+  if (stage_ != Stage::AwaitKeys) return;  // the deadline ended this query first
+  const validator::Verdict& verdict = result.verdict;
+  if (verdict.is_secure()) ++context_.stats.secure;
+  if (verdict.is_insecure()) ++context_.stats.insecure;
+  if (!verdict.is_bogus() && verdict.security != validator::Security::Indeterminate) {
+    const auto parsed = dns::parse_message(reply_);
+    return deliver(reply_, parsed.layout, verdict.is_secure());
+  }
+  ++context_.stats.bogus;
+  context_.security.event(
+      "bogus", fmt::format("{} upstream={} reason={} ede={} detail=\"{}\"", describe(), answered_by_,
+                           validator::to_string(verdict.reason),
+                           validator::ede_code(verdict.reason), verdict.detail));
+  if (verdict.detail.starts_with(validator::kTrustAnchorFailure)) {
+    context_.log.main->error("{}: {}; every name under that anchor fails until the anchor or "
+                             "the upstream is fixed", describe(), verdict.detail);
+  }
+  if (verdict.reason == validator::Reason::SignatureExpired ||
+      verdict.reason == validator::Reason::SignatureNotYetValid) {
+    context_.log.main->warn("{}: {}; if this happens for many zones, check the system clock",
+                            describe(), verdict.detail);
+  }
+  const uint16_t ede = validator::ede_code(verdict.reason);
+  finish_with_servfail(ede != 0 ? ede : dns::ede::DnssecBogus, verdict.detail);
+}
+
+void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout, bool secure) {
+  // RFC 4035 3.2.1: RRSIG, NSEC and NSEC3 only for clients that set DO.
+  std::vector<uint8_t> plain;
+  dns::ParseResult plain_parsed;
   for (auto& waiter : retire_and_take_waiters()) {
+    dns::Bytes bytes = reply;
+    const dns::MessageLayout* lay = &layout;
+    if (!waiter.query.dnssec_ok) {
+      if (plain.empty()) {
+        plain = dns::without_dnssec_records(reply, waiter.query.qtype);
+        plain_parsed = dns::parse_message(plain);
+      }
+      if (!plain.empty() && plain_parsed.ok()) {
+        bytes = plain;
+        lay = &plain_parsed.layout;
+      }
+    }
     dns::RewriteOptions options;
     options.max_size = waiter.transport == Transport::Udp ? waiter.query.udp_reply_limit() : 65535;
-    auto answer = dns::rewrite_answer_for_client(reply, layout, waiter.query, options);
+    // RFC 6840 5.7: AD for a secure answer when the client showed it understands (DO or AD).
+    options.authenticated =
+        secure && (waiter.query.dnssec_ok || (waiter.query.flags & dns::flag::AD) != 0);
+    auto answer = dns::rewrite_answer_for_client(bytes, *lay, waiter.query, options);
     if (answer.size() > 2 && (answer[2] & 0x02)) ++context_.stats.truncated;
     ++context_.stats.answers;
     waiter.sink(std::move(answer));

@@ -14,6 +14,7 @@
 #include "daemon/net/tcp_exchange.h"
 #include "daemon/net/udp_exchange.h"
 #include "daemon/net/upstream.h"
+#include "daemon/pipeline/validation_run.h"
 #include "daemon/stats.h"
 #include "daemon/uv_handles.h"
 #include "dns/query.h"
@@ -34,11 +35,12 @@ struct TaskContext {
   Stats& stats;
   const Loggers& log;
   SecurityLog& security;
+  ValidationSetup* validation = nullptr;  // used when the config says dnssec validate
 };
 
 class QueryTask : public ExchangeListener {
  public:
-  enum class Stage { AwaitUpstream, Done };
+  enum class Stage { AwaitUpstream, AwaitKeys, Done };
   using DoneCallback = std::function<void(QueryTask&)>;
 
   QueryTask(TaskContext& context, std::shared_ptr<const Config> config,
@@ -68,6 +70,10 @@ class QueryTask : public ExchangeListener {
   void give_up();
   bool is_lame(const dns::MessageLayout& layout) const;
   void finish_with_reply(dns::Bytes reply, const dns::MessageLayout& layout);
+  bool is_validating() const;
+  void start_validation(dns::Bytes reply);
+  void finish_validated(const validator::AnswerValidation& result);
+  void deliver(dns::Bytes reply, const dns::MessageLayout& layout, bool secure);
   void finish_with_servfail(uint16_t ede_code, const std::string& text);
   void finish();
   std::vector<Waiter> retire_and_take_waiters();
@@ -93,6 +99,9 @@ class QueryTask : public ExchangeListener {
   TcpExchange* tcp_ = nullptr;
   bool saw_network_error_ = false;
   std::vector<uint8_t> lame_reply_;  // an upstream's SERVFAIL/REFUSED, relayed if nothing better
+  std::string answered_by_;             // the upstream whose reply is being validated
+  std::vector<uint8_t> reply_;          // that reply, kept while its keys are fetched
+  std::unique_ptr<ValidationRun> validation_;  // freed with the task, never in its own callback
   Timer attempt_timer_;
   Timer deadline_timer_;
 };

@@ -83,7 +83,9 @@ def main():
     vigild = None
     try:
         world.start()
-        print(f"NSD     {world.nsd_address}  zones: . test. example.test. corp.test.")
+        print(f"NSD     {world.nsd_address}  zones: . test. example.test. corp.test. and "
+              f"{len(world.zones) - 4} DNSSEC test zones, signed (anchor: "
+              f"{world.trust_anchor_file})")
         print(f"Unbound {world.unbound_address}  non-validating recursive resolver")
         log_path = os.path.join(directory, "vigild.log")
         command = [VIGILD, "--listen", f"127.0.0.1:{VIGIL_PORT}", "--listen", f"[::1]:{VIGIL_PORT}",

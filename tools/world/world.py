@@ -1,11 +1,17 @@
 #!/usr/bin/python3
-"""A self-contained DNS world on loopback: NSD serves a small fake tree (., test., example.test.,
-corp.test.) on 127.0.0.1@P and a non-validating Unbound resolves it by iteration on 127.0.0.1@P+1.
+"""A self-contained DNS world on loopback: NSD serves a small fake, DNSSEC-signed tree (., test.,
+example.test., corp.test. and one zone per DNSSEC case) on 127.0.0.1@P and a non-validating
+Unbound resolves it by iteration on 127.0.0.1@P+1.
+
+Every start makes new keys and signatures (world_signing.py), so nothing ever expires; the root's
+trust anchor (DS records, zone-file format) is then in `world.trust_anchor_file`.
 
 As a module:
     with World(base_port=20000) as world:
         world.unbound_address  # "127.0.0.1:20001", an upstream for vigild
         world.facts[("www.example.test.", "A")]  # ("192.0.2.80",)
+        world.trust_anchor_file  # DIR/root-anchor.ds, the DS of the root's KSK
+        world_zones.DNSSEC_CASES  # what a validator must conclude, case by case
 As a command (the servers outlive it until `stop`):
     world.py start --dir DIR --base-port P
     world.py stop --dir DIR
@@ -19,10 +25,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import world_servers  # noqa: E402  (found through the line above when run as a script)
+import world_signing  # noqa: E402
 import world_zones  # noqa: E402
 
 STATE_FILE = "world.json"
@@ -46,8 +54,16 @@ class World:
         self.big_txt_name = world_zones.BIG_TXT_NAME
         self.nxdomain_name = world_zones.NXDOMAIN_NAME
         self.split_dns_zone = world_zones.SPLIT_DNS_ZONE
+        self.dnssec_cases = world_zones.DNSSEC_CASES
+        self.signed = None  # world_signing.SignedWorld, after start
+        self.timings = {}  # seconds: "sign", "start" (the whole of start())
         self.nsd = None
         self.unbound = None
+
+    @property
+    def trust_anchor_file(self):
+        """The root's trust anchor: the DS of its KSK, one RR a line (written by start())."""
+        return self.directory / world_signing.TRUST_ANCHOR_FILE
 
     def __enter__(self):
         self.start()
@@ -65,12 +81,14 @@ class World:
         return self.directory / "unbound.conf"
 
     def start(self):
+        started = time.monotonic()
         try:
             self._write_files()
             self.nsd = world_servers.Server.start(
                 "nsd", ["nsd", "-d", "-c", str(self.nsd_conf)], self.directory / "nsd.log",
                 self.detach)
             world_servers.wait_until_ready(self.nsd, self.nsd_port, ".", "SOA")
+            world_servers.check_zones_served(self.nsd_port, self.zones, self.directory)
             self.unbound = world_servers.Server.start(
                 "unbound", ["unbound", "-d", "-c", str(self.unbound_conf)],
                 self.directory / "unbound.log", self.detach)
@@ -79,6 +97,7 @@ class World:
             self.stop()
             raise
         self._save_state()
+        self.timings["start"] = time.monotonic() - started
 
     def stop(self):
         if self.unbound is not None:
@@ -92,7 +111,8 @@ class World:
 
     def _write_files(self):
         self.directory.mkdir(parents=True, exist_ok=True)
-        world_zones.write_zone_files(self.zones, self.directory)
+        self.signed = world_signing.sign_world(self.zones, self.directory)
+        self.timings["sign"] = self.signed.seconds
         self.nsd_conf.write_text(world_servers.nsd_config(self.directory, self.nsd_port, self.zones))
         self.unbound_conf.write_text(world_servers.unbound_config(
             self.directory, self.unbound_port, self.nsd_port, self.zones))
@@ -144,6 +164,9 @@ def main(argv):
             return 1
         print(f"nsd {world.nsd_address} (pid {world.nsd.pid})")
         print(f"unbound {world.unbound_address} (pid {world.unbound.pid})")
+        print(f"trust anchor {world.trust_anchor_file}")
+        print(f"started in {world.timings['start']:.2f} s "
+              f"(signing {world.timings['sign']:.2f} s)")
     else:
         world = World.from_state(args.dir)
         if world is not None:

@@ -1,4 +1,5 @@
-"""Configuration and process control for the world's servers: NSD and a non-validating Unbound.
+"""Configuration and process control for the world's servers: NSD and a non-validating Unbound
+(and, for check_world.py, a validating Unbound as an independent judge of the DNSSEC cases).
 
 Both run in the foreground as child processes, write only inside the world's directory and
 listen only on 127.0.0.1. A server is stopped by the PID recorded when it was started.
@@ -44,7 +45,8 @@ def nsd_config(directory, port, zones):
     return "\n".join(lines) + "\n"
 
 
-def unbound_config(directory, port, nsd_port, zones):
+def unbound_config(directory, port, nsd_port, zones, trust_anchor_file=None, name="unbound"):
+    """A non-validating Unbound; a validating one (with EDE) when given a trust anchor file."""
     directory = pathlib.Path(directory)
     lines = [
         "server:",
@@ -55,17 +57,27 @@ def unbound_config(directory, port, nsd_port, zones):
         '  username: ""',
         '  chroot: ""',
         f'  directory: "{directory}"',
-        f'  pidfile: "{directory / "unbound.pid"}"',
+        f'  pidfile: "{directory / (name + ".pid")}"',
         "  do-daemonize: no",
         "  use-syslog: no",
         '  logfile: ""',
         "  verbosity: 1",
         "  num-threads: 1",
-        '  module-config: "iterator"',
+        '  module-config: "iterator"' if trust_anchor_file is None else
+        '  module-config: "validator iterator"',
         "  do-not-query-localhost: no",
         "  qname-minimisation: no",
         # RFC 6761 reserves test.; Unbound answers it locally (NXDOMAIN) unless told otherwise.
         '  local-zone: "test." nodefault',
+    ]
+    if trust_anchor_file is not None:
+        lines += [
+            f'  trust-anchor-file: "{trust_anchor_file}"',
+            "  ede: yes",
+            "  val-log-level: 2",
+            "  harden-algo-downgrade: no",
+        ]
+    lines += [
         "remote-control:",
         "  control-enable: no",
     ]
@@ -159,6 +171,18 @@ def answers(address, port, qname, rdtype="SOA"):
     except (OSError, dns.exception.DNSException):
         return False
     return reply.rcode() == dns.rcode.NOERROR and bool(reply.answer)
+
+
+def check_zones_served(port, zones, directory):
+    """Raises unless NSD answers every zone's SOA; nsd-checkzone says why a zone did not load."""
+    for zone in zones:
+        if answers("127.0.0.1", port, zone.origin, "SOA"):
+            continue
+        path = pathlib.Path(directory) / zone.file_name
+        check = subprocess.run(["nsd-checkzone", zone.origin, str(path)], capture_output=True,
+                               text=True, check=False)
+        raise RuntimeError(f"NSD does not serve {zone.origin} from {path}:\n"
+                           f"{check.stdout}{check.stderr}")
 
 
 def wait_until_ready(server, port, qname, rdtype, timeout=READY_TIMEOUT_SECONDS):

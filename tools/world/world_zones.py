@@ -1,8 +1,36 @@
-"""The demo world's DNS tree: zone contents, their master files, and the answers tests expect.
+"""The demo world's DNS tree: zone contents, how each zone is signed, and the answers tests expect.
 
 Every zone is served by one NSD on 127.0.0.1; glue points at 127.0.0.1 too, so a stray query can
-never leave loopback. Zones are unsigned for now; signing will post-process the files written by
-`write_zone_files`, so each zone stays a plain list of records.
+never leave loopback. Each zone is a plain list of records plus a `Signing` plan (None: the zone
+stays unsigned); world_signing.py turns the plans into keys, DS records and signed files at every
+start of the world, so signatures never expire.
+
+Keys: most zones have one combined signing key (CSK: flags 257, signs every RRset); the root,
+example.test. (and keytrap.test., by design) have a KSK (257, signs DNSKEY) and ZSKs (256, sign
+the rest), so both layouts are exercised. Every DS uses digest SHA-256 (2). The trust anchor is
+the DS of the root KSK, in <world directory>/root-anchor.ds (World.trust_anchor_file).
+
+The tree (every zone below test. is delegated from test.):
+  .                   alg 13, KSK + ZSK, NSEC
+  test.               alg 8 (RSA 2048), CSK, NSEC
+  example.test.       alg 13, KSK + ZSK, NSEC; wildcards, CNAMEs into other zones
+  corp.test.          alg 13, CSK, NSEC (also the split-DNS zone)
+  nsec3.test.         alg 8, CSK, NSEC3 (hash 1, 0 extra iterations, salt c0ffee42)
+  ed.test.            alg 15 (Ed25519), CSK, NSEC
+  insecure.test.      unsigned, no DS in test.
+  nsec3optout.test.   alg 13, CSK, NSEC3 opt-out (0 iterations, no salt, RFC 9276), with an
+                      unsigned delegation child.nsec3optout.test. that has no NSEC3 of its own
+  child.nsec3optout.test.  unsigned
+  badsig.test.        alg 13; the RRSIG over www.badsig.test. A is corrupted
+  expired.test.       alg 13; signed from now-20 days to now-10 days
+  future.test.        alg 13; signed from now+10 days to now+40 days
+  dsmismatch.test.    alg 13; the DS in test. is that of another key, absent from the zone
+  stripped.test.      alg 13; DS in test., served with its DNSKEY RRset but every RRSIG, NSEC
+                      and NSEC3PARAM removed
+  nodnskey.test.      alg 13; DS in test., served as the unsigned file: no DNSKEY at all
+  unsupported.test.   alg 5 (RSASHA1, RSA 2048), CSK, NSEC; DS (SHA-256) in test.
+  keytrap.test.       alg 13, 1 KSK + 30 ZSKs: DNSKEY signed by all 31, every other RRset by
+                      the 30 ZSKs; all 30 RRSIGs over www.keytrap.test. A are corrupted
 """
 
 import dataclasses
@@ -19,10 +47,35 @@ BIG_TXT_NAME = "big.example.test."
 BIG_TXT_STRINGS = tuple(f"chunk-{i:02d}-" + "x" * 190 for i in range(10))
 
 
+@dataclasses.dataclass(frozen=True)
+class Nsec3:
+    salt: str = ""  # hex, "" for none
+    iterations: int = 0  # extra iterations; RFC 9276 says 0
+    optout: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Signing:
+    """How world_signing.py signs a zone and how its parent delegates to it."""
+    algorithm: int = 13  # 5 RSASHA1, 8 RSASHA256, 13 ECDSAP256SHA256, 15 ED25519
+    bits: int = 0  # RSA modulus size; 0 for the algorithms with a fixed key size
+    zsks: int = 0  # 0: the KSK is a CSK that signs everything; else that many ZSKs
+    dnskey_signed_by_all: bool = False  # ldns-signzone -A: every key signs the DNSKEY RRset
+    nsec3: Nsec3 = None  # None: NSEC
+    valid_days: tuple = (-1, 30)  # RRSIG inception and expiration, in days from now
+    ds: str = "valid"  # the DS in the parent: "valid" or "mismatch" (that of an unused key)
+    serve: str = "signed"  # what NSD loads: "signed", "stripped" (no RRSIG/NSEC*), "unsigned"
+    corrupt: tuple = ()  # (owner, type) RRsets whose every RRSIG gets a damaged signature
+
+
 @dataclasses.dataclass
 class Zone:
     origin: str  # absolute, e.g. "example.test." ("." for the root)
     records: list  # (owner, type, rdata) with absolute owner names
+    signing: Signing = None  # None: an unsigned zone, and no DS in its parent
+    # Records appended to the signed file, unsigned and outside the NSEC/NSEC3 chain: the NS and
+    # glue of an opt-out (insecure) delegation.
+    late_records: list = dataclasses.field(default_factory=list)
 
     @property
     def file_name(self):
@@ -31,19 +84,26 @@ class Zone:
     def add(self, owner, rrtype, rdata):
         self.records.append((owner, rrtype, rdata))
 
-    def master_file(self):
+    def master_file(self, extra_records=(), late=True):
         lines = [f"$ORIGIN {self.origin}", f"$TTL {TTL}"]
-        lines += [f"{owner} {TTL} IN {rrtype} {rdata}" for owner, rrtype, rdata in self.records]
+        records = list(self.records) + list(extra_records)
+        if late:
+            records += self.late_records
+        lines += [record_line(*record) for record in records]
         return "\n".join(lines) + "\n"
+
+
+def record_line(owner, rrtype, rdata):
+    return f"{owner} {TTL} IN {rrtype} {rdata}"
 
 
 def child_of(label, origin):
     return f"{label}.{origin}" if origin != "." else f"{label}."
 
 
-def new_zone(origin):
+def new_zone(origin, signing=None):
     """A zone with its SOA, one name server ns1.<origin> (except the root's) and its address."""
-    zone = Zone(origin, [])
+    zone = Zone(origin, [], signing)
     primary = "ns1.test." if origin == "." else child_of("ns1", origin)
     zone.add(origin, "SOA", f"{primary} hostmaster.{origin.lstrip('.')} {SOA_TIMERS}")
     zone.add(origin, "NS", primary)
@@ -52,19 +112,22 @@ def new_zone(origin):
     return zone
 
 
-def delegate(parent, child):
-    """A zone cut in `parent` for `child`, with glue for its in-bailiwick name server."""
+def delegate(parent, child, late=False):
+    """A zone cut in `parent` for `child`, with glue for its in-bailiwick name server; `late`
+    adds them after signing, outside the NSEC3 chain (an opt-out delegation)."""
     server = child_of("ns1", child)
-    parent.add(child, "NS", server)
-    parent.add(server, "A", LOOPBACK)
+    records = parent.late_records if late else parent.records
+    records.append((child, "NS", server))
+    records.append((server, "A", LOOPBACK))
 
 
 def build_zones():
-    root = new_zone(".")
-    test = new_zone("test.")
+    root = new_zone(".", Signing(13, zsks=1))
+    test = new_zone("test.", Signing(8, bits=2048))
     delegate(root, "test.")  # its glue, ns1.test., is also the root's own server's address
+    test.add("www.test.", "A", "192.0.2.8")
 
-    example = new_zone("example.test.")
+    example = new_zone("example.test.", Signing(13, zsks=1))
     example.add("example.test.", "MX", "10 mail.example.test.")
     example.add("example.test.", "TXT", '"vigil demo zone"')
     example.add("www.example.test.", "A", "192.0.2.80")
@@ -74,14 +137,57 @@ def build_zones():
     example.add("alias2.example.test.", "CNAME", "alias.example.test.")
     for text in BIG_TXT_STRINGS:
         example.add(BIG_TXT_NAME, "TXT", f'"{text}"')
+    example.add("*.wild.example.test.", "A", "192.0.2.99")
+    example.add("*.wild.example.test.", "TXT", '"wildcard"')
+    example.add("cross.example.test.", "CNAME", "www.nsec3.test.")
+    example.add("tobogus.example.test.", "CNAME", "www.badsig.test.")
 
-    corp = new_zone("corp.test.")
+    corp = new_zone("corp.test.", Signing(13))
     corp.add("db.corp.test.", "A", "10.0.0.5")
     corp.add("intranet.corp.test.", "A", "10.0.0.80")
 
-    delegate(test, "example.test.")
-    delegate(test, "corp.test.")
-    return [root, test, example, corp]
+    nsec3 = new_zone("nsec3.test.", Signing(8, bits=2048, nsec3=Nsec3(salt="c0ffee42")))
+    nsec3.add("www.nsec3.test.", "A", "192.0.2.30")
+    nsec3.add("*.wild.nsec3.test.", "A", "192.0.2.31")
+    nsec3.add("onlytxt.nsec3.test.", "TXT", '"only TXT here"')
+
+    ed = new_zone("ed.test.", Signing(15))
+    ed.add("www.ed.test.", "A", "192.0.2.15")
+
+    insecure = new_zone("insecure.test.")
+    insecure.add("www.insecure.test.", "A", "192.0.2.40")
+
+    optout = new_zone("nsec3optout.test.", Signing(13, nsec3=Nsec3(optout=True)))
+    optout.add("www.nsec3optout.test.", "A", "192.0.2.42")
+    child = new_zone("child.nsec3optout.test.")
+    child.add("www.child.nsec3optout.test.", "A", "192.0.2.41")
+    delegate(optout, "child.nsec3optout.test.", late=True)
+
+    badsig = new_zone("badsig.test.", Signing(13, corrupt=(("www.badsig.test.", "A"),)))
+    badsig.add("www.badsig.test.", "A", "192.0.2.60")
+    badsig.add("good.badsig.test.", "A", "192.0.2.61")
+
+    def one_name_zone(origin, address, signing):
+        zone = new_zone(origin, signing)
+        zone.add(f"www.{origin}", "A", address)
+        return zone
+
+    zones_under_test = [
+        example, corp, nsec3, ed, insecure, optout, badsig,
+        one_name_zone("expired.test.", "192.0.2.70", Signing(13, valid_days=(-20, -10))),
+        one_name_zone("future.test.", "192.0.2.71", Signing(13, valid_days=(10, 40))),
+        one_name_zone("dsmismatch.test.", "192.0.2.72", Signing(13, ds="mismatch")),
+        one_name_zone("stripped.test.", "192.0.2.73", Signing(13, serve="stripped")),
+        one_name_zone("nodnskey.test.", "192.0.2.74", Signing(13, serve="unsigned")),
+        one_name_zone("unsupported.test.", "192.0.2.50", Signing(5, bits=2048)),
+    ]
+    keytrap = one_name_zone("keytrap.test.", "192.0.2.75", Signing(
+        13, zsks=30, dnskey_signed_by_all=True, corrupt=(("www.keytrap.test.", "A"),)))
+    keytrap.add("good.keytrap.test.", "A", "192.0.2.76")
+    zones_under_test.append(keytrap)
+    for zone in zones_under_test:
+        delegate(test, zone.origin)
+    return [root, test, *zones_under_test, child]
 
 
 # Expected answers, keyed by (owner, type): the RDATA of the final RRset, as presentation text.
@@ -106,8 +212,109 @@ NXDOMAIN_NAME = "no-such-name.example.test."  # answered NXDOMAIN with example.t
 SPLIT_DNS_ZONE = "corp.test."  # the zone tests forward straight to NSD
 
 
+# What a validating resolver must conclude for each DNSSEC case of the world, with the root's
+# trust anchor (World.trust_anchor_file). Each entry:
+#   name, type  the query
+#   expect      "secure", "insecure" or "bogus"
+#   ede         the Extended DNS Error (RFC 8914) that fits: 1 unsupported DNSKEY algorithm,
+#               6 DNSSEC bogus, 7 signature expired, 8 signature not yet valid, 9 DNSKEY missing
+#               (no DNSKEY matches the DS), 10 RRSIGs missing; None when nothing is wrong
+#   rcode       the rcode of the answer as the world serves it, i.e. what a client sees with CD=1
+#               (a validator answers the bogus cases SERVFAIL instead, without CD)
+#   rdata       the RDATA of the final answer RRset as served (with CD=1 for the bogus cases), as
+#               presentation text; [] for NXDOMAIN and NODATA; None when it changes at every
+#               start (DS, DNSKEY)
+#   note        what the case exercises
+def _case(name, rrtype, expect, rdata, ede=None, rcode="NOERROR", note=""):
+    return {"name": name, "type": rrtype, "expect": expect, "ede": ede, "rcode": rcode,
+            "rdata": rdata, "note": note}
+
+
+DNSSEC_CASES = [
+    # Secure: positive answers, one per algorithm and denial flavour.
+    _case(".", "DNSKEY", "secure", None, note="the root's keys, matched by the trust anchor"),
+    _case("test.", "DS", "secure", None, note="a DS in the root, alg 13 signature"),
+    _case("www.test.", "A", "secure", ["192.0.2.8"], note="alg 8 (RSASHA256) data"),
+    _case("www.example.test.", "A", "secure", ["192.0.2.80"], note="alg 13, KSK + ZSK"),
+    _case("www.example.test.", "AAAA", "secure", ["2001:db8::80"]),
+    _case("example.test.", "MX", "secure", ["10 mail.example.test."]),
+    _case("example.test.", "DS", "secure", None, note="a DS in test., alg 8 signature"),
+    _case("alias2.example.test.", "A", "secure", ["192.0.2.80"],
+          note="a CNAME chain inside one zone"),
+    _case(BIG_TXT_NAME, "TXT", "secure", [f'"{text}"' for text in BIG_TXT_STRINGS],
+          note="truncated over UDP: validate after the TCP retry"),
+    _case("a.wild.example.test.", "A", "secure", ["192.0.2.99"],
+          note="wildcard expansion, NSEC proof that a.wild.example.test. does not exist"),
+    _case("b.c.wild.example.test.", "TXT", "secure", ['"wildcard"'],
+          note="wildcard expanded two labels deep"),
+    _case("a.wild.example.test.", "MX", "secure", [], note="wildcard NODATA (NSEC)"),
+    _case("cross.example.test.", "A", "secure", ["192.0.2.30"],
+          note="CNAME from example.test. (alg 13, NSEC) into nsec3.test. (alg 8, NSEC3)"),
+    _case("db.corp.test.", "A", "secure", ["10.0.0.5"]),
+    _case("www.nsec3.test.", "A", "secure", ["192.0.2.30"], note="alg 8 in an NSEC3 zone"),
+    _case("a.wild.nsec3.test.", "A", "secure", ["192.0.2.31"],
+          note="wildcard expansion, NSEC3 proof of the next closer name"),
+    _case("a.wild.nsec3.test.", "TXT", "secure", [], note="wildcard NODATA (NSEC3)"),
+    _case("onlytxt.nsec3.test.", "TXT", "secure", ['"only TXT here"']),
+    _case("www.ed.test.", "A", "secure", ["192.0.2.15"], note="alg 15 (Ed25519)"),
+    _case("www.nsec3optout.test.", "A", "secure", ["192.0.2.42"],
+          note="signed data in an opt-out zone"),
+    _case("good.badsig.test.", "A", "secure", ["192.0.2.61"],
+          note="the bad signature in badsig.test. spoils only www's A RRset"),
+    _case("good.keytrap.test.", "A", "secure", ["192.0.2.76"],
+          note="30 valid RRSIGs by 30 ZSKs; DNSKEY RRset of 31 keys with 31 RRSIGs"),
+    # Secure denial of existence.
+    _case("nothing.example.test.", "A", "secure", [], rcode="NXDOMAIN",
+          note="NSEC: name covered, no wildcard"),
+    _case(NXDOMAIN_NAME, "A", "secure", [], rcode="NXDOMAIN"),
+    _case("www.example.test.", "MX", "secure", [], note="NODATA, NSEC bitmap without MX"),
+    _case("nothing.test.", "A", "secure", [], rcode="NXDOMAIN", note="NSEC, alg 8"),
+    _case("nothing.nsec3.test.", "A", "secure", [], rcode="NXDOMAIN",
+          note="NSEC3 closest-encloser proof (salted, 0 iterations)"),
+    _case("onlytxt.nsec3.test.", "A", "secure", [], note="NODATA, matching NSEC3"),
+    _case("nothing.ed.test.", "A", "secure", [], rcode="NXDOMAIN", note="NSEC, alg 15"),
+    _case("insecure.test.", "DS", "secure", [],
+          note="NSEC at the cut: NS without DS proves the delegation insecure"),
+    # Insecure: provably unsigned.
+    _case("www.insecure.test.", "A", "insecure", ["192.0.2.40"],
+          note="delegation without DS, NSEC proof in test."),
+    _case("nothing.insecure.test.", "A", "insecure", [], rcode="NXDOMAIN",
+          note="an unsigned NXDOMAIN below an insecure delegation"),
+    _case("www.child.nsec3optout.test.", "A", "insecure", ["192.0.2.41"],
+          note="unsigned delegation covered by an opt-out NSEC3 (no NSEC3 of its own)"),
+    _case("child.nsec3optout.test.", "DS", "insecure", [],
+          note="closest-encloser proof whose next-closer NSEC3 has opt-out: no DS"),
+    _case("nothing.nsec3optout.test.", "A", "insecure", [], rcode="NXDOMAIN",
+          note="the NSEC3 covering the next closer name has opt-out set, so it cannot deny an "
+               "unsigned delegation there: the NXDOMAIN is proven only as insecure (as Unbound "
+               "says); unsalted NSEC3"),
+    _case("www.unsupported.test.", "A", "insecure", ["192.0.2.50"], ede=1,
+          note="DS and DNSKEY of alg 5 (RSASHA1): insecure when the validator's policy does "
+               "not support the algorithm (RFC 8624 section 3 / RFC 9905)"),
+    # Bogus.
+    _case("www.badsig.test.", "A", "bogus", ["192.0.2.60"], ede=6,
+          note="the RRSIG's signature bytes are damaged"),
+    _case("tobogus.example.test.", "A", "bogus", ["192.0.2.60"], ede=6,
+          note="a secure CNAME into the bogus RRset of www.badsig.test."),
+    _case("www.expired.test.", "A", "bogus", ["192.0.2.70"], ede=7,
+          note="every RRSIG of the zone expired 10 days ago"),
+    _case("www.future.test.", "A", "bogus", ["192.0.2.71"], ede=8,
+          note="every RRSIG of the zone becomes valid in 10 days"),
+    _case("www.dsmismatch.test.", "A", "bogus", ["192.0.2.72"], ede=9,
+          note="the DS in test. matches no DNSKEY of the zone"),
+    _case("www.stripped.test.", "A", "bogus", ["192.0.2.73"], ede=10,
+          note="DS in test.; the zone is served with its DNSKEYs but without any RRSIG"),
+    _case("www.nodnskey.test.", "A", "bogus", ["192.0.2.74"], ede=9,
+          note="DS in test.; the zone is served unsigned, without DNSKEY"),
+    _case("www.keytrap.test.", "A", "bogus", ["192.0.2.75"], ede=6,
+          note="30 RRSIGs, all damaged: a validator must give up after a bounded number of "
+               "attempts (KeyTrap, CVE-2023-50387)"),
+]
+
+
 def write_zone_files(zones, directory):
-    """Writes each zone's master file into `directory` and checks it with nsd-checkzone."""
+    """Writes each zone's unsigned master file into `directory` and checks it with nsd-checkzone.
+    World no longer uses it: world_signing.sign_world writes the (mostly signed) files it serves."""
     directory = pathlib.Path(directory)
     for zone in zones:
         path = directory / zone.file_name

@@ -1,0 +1,193 @@
+"""DNSSEC validation through vigild, against the signed world (NSD + non-validating Unbound, made
+fresh at every start) with the world's private root as the only trust anchor. Every case of
+world_zones.DNSSEC_CASES is asked over UDP and TCP, with DO, without DO, with AD only and with CD.
+"""
+import os
+import sys
+import tempfile
+import time
+import unittest
+
+import dns.flags
+import dns.message
+import dns.rcode
+import dns.rdatatype
+
+from harness import ROOT, Vigild, ede_codes, rcode_of
+from test_world import free_port_pair
+
+sys.path.insert(0, os.path.join(ROOT, "tools", "world"))
+import world as world_module  # noqa: E402
+import world_zones  # noqa: E402
+
+
+def final_rdata(reply, name, rrtype):
+    """The RDATA texts of the answer chain's final RRset of `rrtype`."""
+    wanted = dns.rdatatype.from_text(rrtype)
+    return sorted(rdata.to_text() for rrset in reply.answer if rrset.rdtype == wanted
+                  for rdata in rrset)
+
+
+def has_dnssec_records(reply):
+    kinds = (dns.rdatatype.RRSIG, dns.rdatatype.NSEC, dns.rdatatype.NSEC3)
+    return any(rrset.rdtype in kinds for rrset in reply.answer + reply.authority)
+
+
+class DnssecWorldTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.directory = tempfile.mkdtemp(prefix="vigil-dnssec-test-")
+        cls.world = world_module.World(cls.directory, base_port=free_port_pair())
+        cls.world.start()
+        try:
+            cls.vigild = Vigild("--upstream", cls.world.unbound_address, "--dnssec", "validate",
+                                "--trust-anchor", str(cls.world.trust_anchor_file),
+                                "--forward", f"corp.test={cls.world.nsd_address}")
+        except BaseException:
+            cls.world.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.vigild.stop()
+        cls.world.stop()
+
+    def ask(self, case, tcp=False, do=True, ad=False, cd=False):
+        query = dns.message.make_query(case["name"], case["type"], want_dnssec=do)
+        if ad:
+            query.flags |= dns.flags.AD
+        if cd:
+            query.flags |= dns.flags.CD
+        reply = self.vigild.send(query, tcp=tcp, timeout=10)
+        if reply.flags & dns.flags.TC:  # as a stub does: the whole answer over TCP
+            reply = self.vigild.send(query, tcp=True, timeout=10)
+        return reply
+
+    def check_case(self, case, tcp):
+        reply = self.ask(case, tcp=tcp)
+        label = f"{case['name']} {case['type']} ({case['note']})"
+        if case["expect"] == "bogus":
+            self.assertEqual(rcode_of(reply), "SERVFAIL", label)
+            self.assertEqual(ede_codes(reply), [case["ede"]], label)
+            self.assertEqual(reply.answer, [], label)
+            return
+        self.assertEqual(rcode_of(reply), case["rcode"], label)
+        self.assertEqual(bool(reply.flags & dns.flags.AD), case["expect"] == "secure", label)
+        if case["rdata"] is not None and case["rcode"] == "NOERROR" and case["rdata"]:
+            self.assertEqual(final_rdata(reply, case["name"], case["type"]),
+                             sorted(case["rdata"]), label)
+
+    def test_every_case_over_udp_with_do(self):
+        for case in world_zones.DNSSEC_CASES:
+            with self.subTest(name=case["name"], type=case["type"]):
+                self.check_case(case, tcp=False)
+
+    def test_every_case_over_tcp_with_do(self):
+        for case in world_zones.DNSSEC_CASES:
+            with self.subTest(name=case["name"], type=case["type"]):
+                self.check_case(case, tcp=True)
+
+    def test_secure_answers_carry_signatures_only_for_do_clients(self):
+        case = {"name": "www.example.test.", "type": "A"}
+        with_do = self.ask(case, do=True)
+        self.assertTrue(with_do.flags & dns.flags.AD)
+        self.assertTrue(has_dnssec_records(with_do))
+        # RFC 6840 5.7: AD without DO asks for the AD bit, not for the records.
+        ad_only = self.ask(case, do=False, ad=True)
+        self.assertTrue(ad_only.flags & dns.flags.AD)
+        self.assertFalse(has_dnssec_records(ad_only))
+        # Neither: no AD, no DNSSEC records.
+        plain = self.ask(case, do=False)
+        self.assertFalse(plain.flags & dns.flags.AD)
+        self.assertFalse(has_dnssec_records(plain))
+        self.assertEqual(final_rdata(plain, "www.example.test.", "A"), ["192.0.2.80"])
+        # A signed NXDOMAIN for a non-DO client loses its NSEC records too.
+        nx = self.ask({"name": "nothing.example.test.", "type": "A"}, do=False)
+        self.assertEqual(rcode_of(nx), "NXDOMAIN")
+        self.assertFalse(has_dnssec_records(nx))
+
+    def test_cd_returns_bogus_data_unvalidated_and_without_ad(self):
+        for case in world_zones.DNSSEC_CASES:
+            if case["expect"] != "bogus":
+                continue
+            with self.subTest(name=case["name"]):
+                reply = self.ask(case, cd=True)
+                self.assertEqual(rcode_of(reply), case["rcode"])
+                self.assertFalse(reply.flags & dns.flags.AD)
+                self.assertTrue(reply.flags & dns.flags.CD)
+                if case["rdata"]:
+                    self.assertEqual(final_rdata(reply, case["name"], case["type"]),
+                                     sorted(case["rdata"]))
+                # ... and the bogus data was not cached as good: without CD it is still refused.
+                again = self.ask(case)
+                self.assertEqual(rcode_of(again), "SERVFAIL")
+
+    def test_every_bogus_verdict_is_a_security_event(self):
+        self.ask({"name": "www.badsig.test.", "type": "A"})
+        events = [e for e in self.vigild.security_events("bogus")
+                  if e.get("qname") == "www.badsig.test."]
+        self.assertTrue(events)
+        self.assertEqual(events[-1]["ede"], "6")
+        self.assertIn("upstream", events[-1])
+        self.assertIn("reason", events[-1])
+
+    def test_keytrap_zone_fails_fast_and_others_are_answered(self):
+        started = time.monotonic()
+        reply = self.ask({"name": "www.keytrap.test.", "type": "A"})
+        elapsed = time.monotonic() - started
+        self.assertEqual(rcode_of(reply), "SERVFAIL")
+        self.assertLess(elapsed, 2.0)
+        print(f"\n  keytrap.test: SERVFAIL after {elapsed * 1000:.0f} ms", flush=True)
+        other = self.ask({"name": "www.ed.test.", "type": "A"})
+        self.assertEqual(rcode_of(other), "NOERROR")
+        self.assertTrue(other.flags & dns.flags.AD)
+
+    def test_negative_trust_anchor_makes_a_bogus_zone_insecure_until_it_expires(self):
+        with Vigild("--upstream", self.world.unbound_address, "--dnssec", "validate",
+                    "--trust-anchor", str(self.world.trust_anchor_file),
+                    "--insecure", "badsig.test", "--insecure", "expired.test 2020-01-01") as nta:
+            query = dns.message.make_query("www.badsig.test.", "A", want_dnssec=True)
+            reply = nta.send(query, timeout=10)
+            self.assertEqual(rcode_of(reply), "NOERROR")
+            self.assertFalse(reply.flags & dns.flags.AD)
+            self.assertEqual(final_rdata(reply, "www.badsig.test.", "A"), ["192.0.2.60"])
+            # A secure CNAME into the zone under the NTA: the answer is insecure as a whole.
+            reply = nta.send(dns.message.make_query("tobogus.example.test.", "A",
+                                                    want_dnssec=True), timeout=10)
+            self.assertEqual(rcode_of(reply), "NOERROR")
+            self.assertFalse(reply.flags & dns.flags.AD)
+            # An expired NTA no longer applies (RFC 7646 4).
+            reply = nta.send(dns.message.make_query("www.expired.test.", "A", want_dnssec=True),
+                             timeout=10)
+            self.assertEqual(rcode_of(reply), "SERVFAIL")
+            self.assertEqual(ede_codes(reply), [7])
+            # Other zones are still validated.
+            reply = nta.send(dns.message.make_query("www.ed.test.", "A", want_dnssec=True),
+                             timeout=10)
+            self.assertTrue(reply.flags & dns.flags.AD)
+
+    def test_counters(self):
+        before = self.vigild.stats()
+        for name in ("mail.example.test.", "www.insecure.test.", "www.expired.test."):
+            self.ask({"name": name, "type": "A"})
+        after = self.vigild.stats()
+        for counter in ("secure", "insecure", "bogus"):
+            self.assertEqual(after[counter] - before[counter], 1, counter)
+
+
+class DnssecAnchorTest(unittest.TestCase):
+    """The anchor decides: with the public root's anchor (built in), the private root of the
+    world cannot be validated, and vigild fails closed instead of calling it insecure."""
+
+    def test_no_anchor_matching_the_root_fails_closed(self):
+        directory = tempfile.mkdtemp(prefix="vigil-dnssec-anchor-")
+        with world_module.World(directory, base_port=free_port_pair()) as world:
+            with Vigild("--upstream", world.unbound_address, "--dnssec", "validate") as vigild:
+                reply = vigild.send(dns.message.make_query("www.example.test.", "A",
+                                                           want_dnssec=True), timeout=10)
+                self.assertEqual(rcode_of(reply), "SERVFAIL")
+                self.assertEqual(ede_codes(reply), [9])
+
+
+if __name__ == "__main__":
+    unittest.main()
