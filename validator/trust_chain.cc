@@ -128,17 +128,17 @@ DenialOfDs classify_ds_denial(const ldns_pkt* reply, const ldns_rdf* candidate,
             false};
   }
   const CutProof cut = prove_no_ds(candidate, proofs, zone, input.policy, input.budget);
+  if (cut.verdict.is_insecure()) {
+    // RFC 9276 / RFC 5155 opt-out: the proof itself makes everything below insecure.
+    return {record(input, key, ZoneState::Insecure, cut.verdict, nullptr, ttl), false};
+  }
   switch (cut.kind) {
-    case CutKind::InsecureDelegation: {
-      Verdict verdict = cut.verdict.is_insecure()
-                            ? cut.verdict
-                            : Verdict::insecure(Reason::None, "insecure delegation at " + key);
-      return {record(input, key, ZoneState::Insecure, verdict, nullptr, ttl), false};
-    }
+    case CutKind::InsecureDelegation:
+      return {record(input, key, ZoneState::Insecure,
+                     Verdict::insecure(Reason::None, "insecure delegation at " + key), nullptr,
+                     ttl),
+              false};
     case CutKind::NotACut:
-      if (cut.verdict.is_insecure()) {
-        return {record(input, key, ZoneState::Insecure, cut.verdict, nullptr, ttl), false};
-      }
       input.learned[key] = ZoneFact{ZoneState::NotACut, nullptr, Verdict::secure(), ttl};
       return {std::nullopt, true};
     case CutKind::NoSuchName: {

@@ -166,6 +166,31 @@ class DnssecWorldTest(unittest.TestCase):
                              timeout=10)
             self.assertTrue(reply.flags & dns.flags.AD)
 
+    def test_forward_zone_with_its_own_local_anchor(self):
+        # A forward zone trusted through a local anchor of its own (its DS, as an operator
+        # would take it from the zone's admin); the root anchor is then not configured, so the
+        # public tree is under no anchor and insecure.
+        ds = dns.message.make_query("corp.test.", "DS", want_dnssec=True)
+        ds.flags |= dns.flags.CD
+        reply = self.vigild.send(ds, tcp=True, timeout=10)
+        records = [rrset for rrset in reply.answer if rrset.rdtype == dns.rdatatype.DS]
+        self.assertTrue(records)
+        anchor_file = os.path.join(self.directory, "corp-anchor.ds")
+        with open(anchor_file, "w") as out:
+            for rdata in records[0]:
+                out.write(f"corp.test. IN DS {rdata.to_text()}\n")
+        with Vigild("--upstream", self.world.unbound_address, "--dnssec", "validate",
+                    "--trust-anchor", anchor_file,
+                    "--forward", f"corp.test={self.world.nsd_address}") as local:
+            secure = local.send(dns.message.make_query("db.corp.test.", "A", want_dnssec=True),
+                                timeout=10)
+            self.assertEqual(rcode_of(secure), "NOERROR")
+            self.assertTrue(secure.flags & dns.flags.AD)
+            public = local.send(dns.message.make_query("www.badsig.test.", "A",
+                                                       want_dnssec=True), timeout=10)
+            self.assertEqual(rcode_of(public), "NOERROR")  # under no anchor: insecure
+            self.assertFalse(public.flags & dns.flags.AD)
+
     def test_counters(self):
         before = self.vigild.stats()
         for name in ("mail.example.test.", "www.insecure.test.", "www.expired.test."):

@@ -93,7 +93,7 @@ class DemoTest(unittest.TestCase):
                                                                   "demo.py"), "--check"],
                                 capture_output=True, text=True, timeout=120, check=False)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.assertIn("demo check: 8 ok, 0 failed", result.stdout)
+        self.assertIn("demo check: 13 ok, 0 failed", result.stdout)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """vigil's demo: vigild in front of a self-contained DNS world on loopback.
 
-NSD serves the world's zones on 127.0.0.1:53530, Unbound resolves them on 127.0.0.1:53531, and
-vigild listens on 127.0.0.1:5300 and [::1]:5300 with Unbound as its upstream and corp.test
-forwarded straight to NSD (split DNS). It prints the dig commands to try and runs until Ctrl-C.
+NSD serves the world's signed zones (fresh keys and signatures at every start) on
+127.0.0.1:53530, a non-validating Unbound resolves them on 127.0.0.1:53531, and vigild listens
+on 127.0.0.1:5300 and [::1]:5300 with Unbound as its upstream, the world's private root as its
+trust anchor, and corp.test forwarded straight to NSD (split DNS). It prints the dig commands to try and runs until Ctrl-C.
 With --check it runs those commands itself, checks the answers, and exits 0 or 1.
 """
 import argparse
@@ -36,6 +37,15 @@ TRIES = [
     (["db.corp.test"], "10.0.0.5", "split DNS: corp.test goes straight to NSD"),
     (["no-such-name.example.test"], "status: NXDOMAIN", "a name that does not exist"),
     (["example.test", "ANY"], "RFC8482", "ANY gets the RFC 8482 minimal answer"),
+    (["www.example.test", "+dnssec"], "flags: qr rd ra ad",
+     "secure: validated from the world's root anchor, AD set, RRSIGs shown"),
+    (["www.insecure.test", "+dnssec"], "flags: qr rd ra;",
+     "insecure: a delegation proven unsigned, answered without AD"),
+    (["www.badsig.test", "+dnssec"], "EDE: 6 (DNSSEC Bogus)",
+     "bogus: a damaged signature, SERVFAIL with an Extended DNS Error"),
+    (["www.expired.test", "+dnssec"], "EDE: 7 (Signature Expired)", "bogus: expired signatures"),
+    (["www.badsig.test", "+dnssec", "+cd"], "192.0.2.60",
+     "CD=1: the client asked for the data unchecked, and gets it without AD"),
 ]
 
 
@@ -89,7 +99,8 @@ def main():
         print(f"Unbound {world.unbound_address}  non-validating recursive resolver")
         log_path = os.path.join(directory, "vigild.log")
         command = [VIGILD, "--listen", f"127.0.0.1:{VIGIL_PORT}", "--listen", f"[::1]:{VIGIL_PORT}",
-                   "--upstream", world.unbound_address, "--dnssec", "off",
+                   "--upstream", world.unbound_address, "--dnssec", "validate",
+                   "--trust-anchor", str(world.trust_anchor_file),
                    "--forward", f"{world_zones.SPLIT_DNS_ZONE}={world.nsd_address}"]
         print("vigild  " + " ".join(command[1:]))
         with open(log_path, "w") as log:
