@@ -35,6 +35,8 @@ def nsd_config(directory, port, zones):
         f'  xfrdfile: "{directory / "xfrd.state"}"',
         f'  xfrdir: "{directory}"',
         "  server-count: 1",
+        # A quick restart (the demo after a test) must not trip over the last run's TIME_WAIT.
+        "  reuseport: yes",
         "  verbosity: 1",
         "  hide-version: yes",
         "remote-control:",
