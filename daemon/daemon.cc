@@ -27,6 +27,7 @@ Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
                stats_, log_, security_, &validation_} {
   uv_loop_init(&loop_);
   validation_.key_cache = &key_cache_;
+  validation_.stats = &stats_;
   set_trust_anchors(*config_);
 }
 

@@ -1,5 +1,6 @@
 #include "daemon/pipeline/validation_run.h"
 
+#include <chrono>
 #include <ctime>
 
 #include "dns/name.h"
@@ -35,11 +36,19 @@ void ValidationRun::step() {
   // Signatures are dated by the wall clock (RFC 4034 3.1.5), not the loop's monotonic one.
   const auto now = static_cast<validator::UnixTime>(std::time(nullptr));
   const auto now_s = static_cast<uint64_t>(now);
+  const auto started = std::chrono::steady_clock::now();
   validator::ValidationInput input{*setup_.anchors, setup_.key_cache->facts(now_s), learned_,
                                    fetched_,        now,           setup_.policy,
                                    budget_};
   const validator::AnswerValidation result = validate_answer(reply_.get(), qname_.get(), qtype_, input);
   setup_.key_cache->store(learned_, now_s);
+  // The validator runs on the loop thread: measure how long one step holds it (KeyTrap).
+  const auto held = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started).count();
+  if (setup_.stats != nullptr) {
+    setup_.stats->validation_step_max_us =
+        std::max<uint64_t>(setup_.stats->validation_step_max_us, static_cast<uint64_t>(held));
+  }
   if (!result.need) return finish(result);
   const auto key = std::make_pair(result.need->name, static_cast<uint16_t>(result.need->type));
   if (fetched_.count(key) != 0) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cache/key_cache.h"
+#include "daemon/stats.h"
 #include "dns/ldns_ptr.h"
 #include "dns/query.h"
 #include "validator/anchor_set.h"
@@ -21,6 +22,7 @@ namespace vigil {
 struct ValidationSetup {
   std::shared_ptr<const validator::AnchorSet> anchors;
   cache::KeyCache* key_cache = nullptr;
+  Stats* stats = nullptr;  // validation_step_max_us: the longest the loop was held by one step
   validator::ValidationPolicy policy;
   // Sends `need` upstream and calls back with the reply's bytes (empty on failure).
   std::function<void(const validator::Need&, std::function<void(std::vector<uint8_t>&&)>)> fetch;
