@@ -50,6 +50,7 @@ std::vector<uint8_t> rewrite_answer_for_client(Bytes upstream, const MessageLayo
     opt.udp_size = kAdvertisedUdpSize;
     opt.extended_rcode = static_cast<uint8_t>(rcode >> 4);
     opt.dnssec_ok = client.dnssec_ok;
+    opt.extended_error = options.extended_error;
     append_opt(out, opt);
   }
   if (out.size() > options.max_size) {

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "dns/edns.h"
 #include "dns/message.h"
 #include "dns/query.h"
 
@@ -16,6 +18,9 @@ struct RewriteOptions {
   // AD=1 only for answers vigil validated itself (RFC 6840 5.7); the upstream's AD is never
   // passed on: vigil asks with CD=1 and trusts no one's validation but its own.
   bool authenticated = false;
+  // RFC 8914: an Extended DNS Error for an answer that is passed on anyway (an insecure zone's
+  // unsupported algorithm, EDE 1/2, or NSEC3 iterations, EDE 27); only for EDNS clients.
+  std::optional<ExtendedError> extended_error;
 };
 
 // `upstream` must have parsed cleanly into `layout` with the same question as `client` (case

@@ -80,7 +80,7 @@ TEST_CASE("RFC 2181 9: an answer over the client's size limit is sent as TC=1 wi
   auto upstream = upstream_answer("www.example.com");
   auto parsed = parse_message(upstream);
   auto reply = rewrite_answer_for_client(upstream, parsed.layout, client_query(true),
-                                         RewriteOptions{40, true});
+                                         RewriteOptions{40, true, std::nullopt});
   auto out = parse_message(reply);
   REQUIRE(out.ok());
   CHECK(out.layout.header.has(flag::TC));
@@ -92,10 +92,10 @@ TEST_CASE("RFC 6840 5.7: AD is set only when vigil validated the answer itself")
   auto upstream = upstream_answer("www.example.com");
   auto parsed = parse_message(upstream);
   auto reply = rewrite_answer_for_client(upstream, parsed.layout, client_query(true),
-                                         RewriteOptions{65535, true});
+                                         RewriteOptions{65535, true, std::nullopt});
   CHECK(parse_message(reply).layout.header.has(flag::AD));
   // The upstream's own AD (set in upstream_answer) is never passed on.
   reply = rewrite_answer_for_client(upstream, parsed.layout, client_query(true),
-                                    RewriteOptions{65535, false});
+                                    RewriteOptions{65535, false, std::nullopt});
   CHECK_FALSE(parse_message(reply).layout.header.has(flag::AD));
 }

@@ -175,8 +175,12 @@ AnswerValidation validate_answer(const ldns_pkt* reply, const ldns_rdf* qname, l
   dns::LdnsRdf name(ldns_rdf_clone(qname));
   for (unsigned link = 0; link <= input.policy.max_cname_chain; ++link) {
     const RRset* data = find_rrset(answer, name.get(), qtype);
-    const RRset* cname = data != nullptr ? nullptr : find_rrset(answer, name.get(), LDNS_RR_TYPE_CNAME);
-    const RRset* dname = data != nullptr || cname != nullptr ? nullptr : find_dname(answer, name.get());
+    // RFC 6672 2.2: below a DNAME the name has no data of its own; the CNAME beside it is the
+    // upstream's unsigned synthesis, so the DNAME is what is validated.
+    const RRset* dname = data != nullptr ? nullptr : find_dname(answer, name.get());
+    const RRset* cname = data != nullptr || dname != nullptr
+                             ? nullptr
+                             : find_rrset(answer, name.get(), LDNS_RR_TYPE_CNAME);
     if (data == nullptr && cname == nullptr && dname == nullptr) {
       const bool nxdomain = ldns_pkt_get_rcode(reply) == LDNS_RCODE_NXDOMAIN;
       const PartCheck denial = check_denial(name.get(), qtype, nxdomain, authority, input);

@@ -228,7 +228,7 @@ void QueryTask::finish_with_reply(dns::Bytes reply, const dns::MessageLayout& la
   if (is_validating() && (rcode == dns::rcode::NOERROR || rcode == dns::rcode::NXDOMAIN)) {
     return start_validation(reply);
   }
-  deliver(reply, layout, false);
+  deliver(reply, layout, nullptr);
 }
 
 // Validation is on, and the client did not ask for the data unchecked (CD=1, RFC 4035 3.2.2).
@@ -256,7 +256,7 @@ void QueryTask::finish_validated(const validator::AnswerValidation& result) {
   if (verdict.is_insecure()) ++context_.stats.insecure;
   if (!verdict.is_bogus() && verdict.security != validator::Security::Indeterminate) {
     const auto parsed = dns::parse_message(reply_);
-    return deliver(reply_, parsed.layout, verdict.is_secure());
+    return deliver(reply_, parsed.layout, &verdict);
   }
   ++context_.stats.bogus;
   context_.security.event(
@@ -276,7 +276,15 @@ void QueryTask::finish_validated(const validator::AnswerValidation& result) {
   finish_with_servfail(ede != 0 ? ede : dns::ede::DnssecBogus, verdict.detail);
 }
 
-void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout, bool secure) {
+void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout,
+                        const validator::Verdict* verdict) {
+  const bool secure = verdict != nullptr && verdict->is_secure();
+  std::optional<dns::ExtendedError> extended_error;
+  if (verdict != nullptr && verdict->is_insecure()) {
+    if (const uint16_t code = validator::ede_code(verdict->reason); code != 0) {
+      extended_error = dns::ExtendedError{code, verdict->detail};
+    }
+  }
   // RFC 4035 3.2.1: RRSIG, NSEC and NSEC3 only for clients that set DO.
   std::vector<uint8_t> plain;
   dns::ParseResult plain_parsed;
@@ -298,6 +306,7 @@ void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout, bool
     // RFC 6840 5.7: AD for a secure answer when the client showed it understands (DO or AD).
     options.authenticated =
         secure && (waiter.query.dnssec_ok || (waiter.query.flags & dns::flag::AD) != 0);
+    options.extended_error = extended_error;
     auto answer = dns::rewrite_answer_for_client(bytes, *lay, waiter.query, options);
     if (answer.size() > 2 && (answer[2] & 0x02)) ++context_.stats.truncated;
     ++context_.stats.answers;

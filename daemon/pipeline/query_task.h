@@ -73,7 +73,8 @@ class QueryTask : public ExchangeListener {
   bool is_validating() const;
   void start_validation(dns::Bytes reply);
   void finish_validated(const validator::AnswerValidation& result);
-  void deliver(dns::Bytes reply, const dns::MessageLayout& layout, bool secure);
+  void deliver(dns::Bytes reply, const dns::MessageLayout& layout,
+               const validator::Verdict* verdict);
   void finish_with_servfail(uint16_t ede_code, const std::string& text);
   void finish();
   std::vector<Waiter> retire_and_take_waiters();

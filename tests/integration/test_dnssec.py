@@ -73,6 +73,8 @@ class DnssecWorldTest(unittest.TestCase):
             return
         self.assertEqual(rcode_of(reply), case["rcode"], label)
         self.assertEqual(bool(reply.flags & dns.flags.AD), case["expect"] == "secure", label)
+        # RFC 8914: an insecure answer says why when there is a code for it (EDE 1, 2, 27).
+        self.assertEqual(ede_codes(reply), [case["ede"]] if case["ede"] else [], label)
         if case["rdata"] is not None and case["rcode"] == "NOERROR" and case["rdata"]:
             self.assertEqual(final_rdata(reply, case["name"], case["type"]),
                              sorted(case["rdata"]), label)

@@ -141,6 +141,7 @@ def build_zones():
     example.add("*.wild.example.test.", "TXT", '"wildcard"')
     example.add("cross.example.test.", "CNAME", "www.nsec3.test.")
     example.add("tobogus.example.test.", "CNAME", "www.badsig.test.")
+    example.add("dname.example.test.", "DNAME", "nsec3.test.")  # RFC 6672: a signed DNAME
 
     corp = new_zone("corp.test.", Signing(13))
     corp.add("db.corp.test.", "A", "10.0.0.5")
@@ -150,6 +151,10 @@ def build_zones():
     nsec3.add("www.nsec3.test.", "A", "192.0.2.30")
     nsec3.add("*.wild.nsec3.test.", "A", "192.0.2.31")
     nsec3.add("onlytxt.nsec3.test.", "TXT", '"only TXT here"')
+
+    # RFC 9276 3.2: more NSEC3 iterations than a validator accepts (vigil's limit is 50).
+    iterations = new_zone("iterations.test.", Signing(13, nsec3=Nsec3(salt="ab", iterations=51)))
+    iterations.add("www.iterations.test.", "A", "192.0.2.51")
 
     ed = new_zone("ed.test.", Signing(15))
     ed.add("www.ed.test.", "A", "192.0.2.15")
@@ -173,7 +178,7 @@ def build_zones():
         return zone
 
     zones_under_test = [
-        example, corp, nsec3, ed, insecure, optout, badsig,
+        example, corp, nsec3, iterations, ed, insecure, optout, badsig,
         one_name_zone("expired.test.", "192.0.2.70", Signing(13, valid_days=(-20, -10))),
         one_name_zone("future.test.", "192.0.2.71", Signing(13, valid_days=(10, 40))),
         one_name_zone("dsmismatch.test.", "192.0.2.72", Signing(13, ds="mismatch")),
@@ -288,6 +293,12 @@ DNSSEC_CASES = [
           note="the NSEC3 covering the next closer name has opt-out set, so it cannot deny an "
                "unsigned delegation there: the NXDOMAIN is proven only as insecure (as Unbound "
                "says); unsalted NSEC3"),
+    _case("www.dname.example.test.", "A", "secure", ["192.0.2.30"],
+          note="a signed DNAME in example.test. (RFC 6672); the synthesized CNAME is unsigned"),
+    _case("www.iterations.test.", "A", "secure", ["192.0.2.51"],
+          note="positive data in a zone whose NSEC3 has 51 iterations: signatures still count"),
+    _case("nothing.iterations.test.", "A", "insecure", [], ede=27, rcode="NXDOMAIN",
+          note="an NXDOMAIN proven only by NSEC3 with 51 iterations (RFC 9276 3.2: EDE 27)"),
     _case("www.unsupported.test.", "A", "insecure", ["192.0.2.50"], ede=1,
           note="DS and DNSKEY of alg 5 (RSASHA1): insecure when the validator's policy does "
                "not support the algorithm (RFC 8624 section 3 / RFC 9905)"),
