@@ -1,6 +1,7 @@
 #include "daemon/daemon.h"
 
 #include <csignal>
+#include <ctime>
 
 #include "daemon/pipeline/routing.h"
 
@@ -27,6 +28,7 @@ Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
                stats_, log_, security_, &validation_} {
   uv_loop_init(&loop_);
   validation_.key_cache = &key_cache_;
+  validation_.bogus_cache = &bogus_cache_;
   validation_.stats = &stats_;
   set_trust_anchors(*config_);
 }
@@ -36,7 +38,9 @@ void Daemon::set_trust_anchors(const Config& config) {
   for (const auto& anchor : config.negative_anchors) negative.push_back({anchor.name, anchor.expires});
   validation_.anchors =
       std::make_shared<const validator::AnchorSet>(config.trust_anchors, std::move(negative));
+  validation_.policy.bogus_ttl = static_cast<uint32_t>(config.bogus_ttl.count() / 1000);
   key_cache_.clear();  // what was proven under other anchors proves nothing now
+  bogus_cache_.clear();
 }
 
 Daemon::~Daemon() {
@@ -45,6 +49,7 @@ Daemon::~Daemon() {
   udp_listeners_.clear();
   tcp_listeners_.clear();
   signals_.clear();
+  clock_timer_.reset();
   pipeline_.reset();
   uv_run(&loop_, UV_RUN_DEFAULT);  // run the close callbacks
   uv_loop_close(&loop_);
@@ -77,6 +82,8 @@ int Daemon::run() {
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGHUP, [this] { reload(); }));
   signals_.push_back(std::make_unique<SignalWatcher>(
       &loop_, SIGUSR1, [this] { log_.main->info("stats: {}", stats_.to_line()); }));
+  clock_timer_ = std::make_unique<Timer>(&loop_);
+  watch_the_clock();
   warn_about(*config_);
   log_.main->info("vigild {} ready: listening on {} (udp, tcp); upstreams {}; {} forward zone(s); "
                   "dnssec {} with {} trust anchor(s)",
@@ -87,6 +94,20 @@ int Daemon::run() {
   uv_run(&loop_, UV_RUN_DEFAULT);
   log_.main->info("stopped; stats: {}", stats_.to_line());
   return 0;
+}
+
+// Every few seconds: has the wall clock jumped? Signatures were judged against the old time.
+void Daemon::watch_the_clock() {
+  constexpr uint64_t kEveryMs = 5000;
+  const auto jump = clock_watch_.observe(static_cast<int64_t>(std::time(nullptr)),
+                                         static_cast<int64_t>(uv_now(&loop_) / 1000));
+  if (jump) {
+    log_.main->warn("the wall clock jumped by {} s: the DNSSEC key cache is cleared and every "
+                    "chain of trust will be validated again at the new time", *jump);
+    key_cache_.clear();
+    bogus_cache_.clear();
+  }
+  clock_timer_->start(kEveryMs, [this] { watch_the_clock(); });
 }
 
 void Daemon::stop() {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "daemon/clock_watch.h"
 #include "daemon/config/config_loader.h"
 #include "daemon/csprng.h"
 #include "daemon/log.h"
@@ -35,6 +36,7 @@ class Daemon {
   void stop();
   void warn_about(const Config& config) const;
   void set_trust_anchors(const Config& config);
+  void watch_the_clock();
 
   uv_loop_t loop_{};
   CommandLine command_line_;
@@ -45,12 +47,15 @@ class Daemon {
   Csprng random_;
   std::vector<uint8_t> receive_buffer_;
   cache::KeyCache key_cache_;
+  cache::BogusCache bogus_cache_;
   ValidationSetup validation_;
   TaskContext context_;
   std::unique_ptr<QueryPipeline> pipeline_;
   std::vector<std::unique_ptr<UdpListener>> udp_listeners_;
   std::vector<std::unique_ptr<TcpListener>> tcp_listeners_;
   std::vector<std::unique_ptr<SignalWatcher>> signals_;
+  ClockWatch clock_watch_;
+  std::unique_ptr<Timer> clock_timer_;
 };
 
 }  // namespace vigil

@@ -24,6 +24,7 @@ struct Stats {
 
   // DNSSEC: verdicts on upstream answers (answers relayed with CD=1 are not counted).
   uint64_t secure = 0, insecure = 0, bogus = 0;
+  uint64_t bogus_cached = 0;  // SERVFAILs answered from the bogus cache (RFC 9520)
   uint64_t validation_step_max_us = 0;  // the longest one validation step held the loop
 
   uint64_t client_queries() const { return client_queries_udp + client_queries_tcp; }

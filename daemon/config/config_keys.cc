@@ -60,6 +60,14 @@ void apply_trust_anchor(std::string_view value, Config& config) {
 void apply_insecure(std::string_view value, Config& config) {
   config.negative_anchors.push_back(parse_negative_anchor(value));
 }
+void apply_bogus_ttl(std::string_view value, Config& config) {
+  const auto ttl = parse_duration(value);
+  // RFC 9520 3.2: at least 1 second; more than 5 minutes would hide a repaired zone too long.
+  if (ttl < std::chrono::seconds(1) || ttl > std::chrono::minutes(5)) {
+    throw BadValue(in_quotes(value) + " is not between 1s and 300s (RFC 9520)");
+  }
+  config.bogus_ttl = ttl;
+}
 void apply_pin(std::string_view value, Config& config) { add_pin(config.pins, parse_pin(value)); }
 void apply_access_control(std::string_view value, Config& config) {
   add_access_rule(config.access_control, parse_access_rule(value));
@@ -134,6 +142,9 @@ const std::array kKeys = {
               "zones always are",
               "the RFC 6303 reverse zones", true, apply_insecure,
               [](Config& config) { config.negative_anchors.clear(); }},
+    ConfigKey{"bogus-ttl", "DURATION", kDnssec,
+              "remember an answer that failed validation this long (RFC 9520, 1s-300s)", "60s",
+              false, apply_bogus_ttl, nullptr},
     ConfigKey{"pin", "'NAME TYPE RDATA'", kDnssec,
               "answer NAME from this record, never upstream", "none", true, apply_pin,
               [](Config& config) { config.pins.clear(); }},

@@ -99,6 +99,7 @@ std::string QueryPipeline::in_flight_key(const UpstreamGroup& group,
 void QueryPipeline::forward(const dns::QueryInfo& query, Transport transport, ReplySink sink,
                             std::optional<dns::Bytes> route_name) {
   const auto& group = routing_.route(route_name ? *route_name : query.qname.view());
+  if (answer_from_bogus_cache(*group, query, sink)) return;
   std::string key = in_flight_key(*group, query);
   auto found = in_flight_.find(key);
   if (found != in_flight_.end()) {
@@ -113,6 +114,25 @@ void QueryPipeline::forward(const dns::QueryInfo& query, Transport transport, Re
   keys_.emplace(raw, key);
   in_flight_.emplace(std::move(key), std::move(task));
   raw->start();  // may finish at once (no upstream usable): then it is already retired
+}
+
+// RFC 9520: a question that just failed validation is answered SERVFAIL again from memory.
+bool QueryPipeline::answer_from_bogus_cache(const UpstreamGroup& group,
+                                            const dns::QueryInfo& query, ReplySink& sink) {
+  if (config_->dnssec != DnssecMode::Validate || query.checking_disabled() ||
+      context_.validation == nullptr) {
+    return false;
+  }
+  const auto cached = context_.validation->bogus_cache->find(
+      cache::BogusCache::key(group.id, query.qname.view(), query.qtype, query.qclass),
+      uv_now(context_.io.loop));
+  if (!cached) return false;
+  ++context_.stats.servfail;
+  ++context_.stats.bogus_cached;
+  sink(dns::make_reply_without_records(
+      query, dns::ReplyOptions{dns::rcode::SERVFAIL, false,
+                               dns::ExtendedError{cached->ede, cached->detail}}));
+  return true;
 }
 
 // The validator's DS and DNSKEY questions go through the same path as a client's, with CD=1

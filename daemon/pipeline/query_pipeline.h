@@ -36,6 +36,8 @@ class QueryPipeline {
   void forward(const dns::QueryInfo& query, Transport transport, ReplySink sink,
                std::optional<dns::Bytes> route_name = std::nullopt);
   void fetch_for_validation(const validator::Need& need, ReplySink sink);
+  bool answer_from_bogus_cache(const UpstreamGroup& group, const dns::QueryInfo& query,
+                               ReplySink& sink);
   void count_local_reply(const char* reason);
   void note_malformed();
   std::string in_flight_key(const UpstreamGroup& group, const dns::QueryInfo& query) const;

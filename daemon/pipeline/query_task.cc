@@ -273,7 +273,14 @@ void QueryTask::finish_validated(const validator::AnswerValidation& result) {
                             describe(), verdict.detail);
   }
   const uint16_t ede = validator::ede_code(verdict.reason);
-  finish_with_servfail(ede != 0 ? ede : dns::ede::DnssecBogus, verdict.detail);
+  const uint16_t code = ede != 0 ? ede : dns::ede::DnssecBogus;
+  // RFC 9520: the next clients asking this get the same SERVFAIL without a new validation.
+  context_.validation->bogus_cache->store(
+      cache::BogusCache::key(group_->id, question_.qname.view(), question_.qtype,
+                             question_.qclass),
+      cache::BogusAnswer{code, verdict.detail}, now(),
+      static_cast<uint64_t>(config_->bogus_ttl.count()));
+  finish_with_servfail(code, verdict.detail);
 }
 
 void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout,

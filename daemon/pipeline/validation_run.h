@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "cache/bogus_cache.h"
 #include "cache/key_cache.h"
 #include "daemon/stats.h"
 #include "dns/ldns_ptr.h"
@@ -22,6 +23,7 @@ namespace vigil {
 struct ValidationSetup {
   std::shared_ptr<const validator::AnchorSet> anchors;
   cache::KeyCache* key_cache = nullptr;
+  cache::BogusCache* bogus_cache = nullptr;
   Stats* stats = nullptr;  // validation_step_max_us: the longest the loop was held by one step
   validator::ValidationPolicy policy;
   // Sends `need` upstream and calls back with the reply's bytes (empty on failure).

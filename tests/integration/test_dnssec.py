@@ -206,13 +206,38 @@ class DnssecWorldTest(unittest.TestCase):
             self.assertEqual(rcode_of(public), "NOERROR")  # under no anchor: insecure
             self.assertFalse(public.flags & dns.flags.AD)
 
+    def test_bogus_answers_are_remembered_briefly(self):
+        # RFC 9520: the second client gets the same SERVFAIL without another validation.
+        with Vigild("--upstream", self.world.unbound_address, "--dnssec", "validate",
+                    "--trust-anchor", str(self.world.trust_anchor_file),
+                    "--bogus-ttl", "1s") as fresh:
+            query = dns.message.make_query("www.future.test.", "A", want_dnssec=True)
+            first = fresh.send(query, timeout=10)
+            before = fresh.stats()
+            second = fresh.send(query, timeout=10)
+            after = fresh.stats()
+            self.assertEqual(ede_codes(first), [8])
+            self.assertEqual(ede_codes(second), [8])
+            self.assertEqual(after["bogus_cached"] - before["bogus_cached"], 1)
+            self.assertEqual(after["upstream_queries"], before["upstream_queries"])
+            # A CD=1 client is never answered from it.
+            query.flags |= dns.flags.CD
+            self.assertEqual(rcode_of(fresh.send(query, timeout=10)), "NOERROR")
+            time.sleep(1.1)  # after bogus-ttl the question is validated again
+            query.flags &= ~dns.flags.CD
+            fresh.send(query, timeout=10)
+            self.assertEqual(fresh.stats()["bogus_cached"], after["bogus_cached"])
+
     def test_counters(self):
         before = self.vigild.stats()
         for name in ("mail.example.test.", "www.insecure.test.", "www.expired.test."):
             self.ask({"name": name, "type": "A"})
         after = self.vigild.stats()
-        for counter in ("secure", "insecure", "bogus"):
+        for counter in ("secure", "insecure"):
             self.assertEqual(after[counter] - before[counter], 1, counter)
+        # The bogus one was validated now, or answered from the bogus cache (RFC 9520).
+        self.assertEqual(after["bogus"] + after["bogus_cached"] -
+                         before["bogus"] - before["bogus_cached"], 1)
 
 
 class DnssecAnchorTest(unittest.TestCase):
