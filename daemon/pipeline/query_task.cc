@@ -225,7 +225,11 @@ void QueryTask::give_up() {
 
 void QueryTask::finish_with_reply(dns::Bytes reply, const dns::MessageLayout& layout) {
   const uint8_t rcode = layout.header.rcode();
-  if (is_validating() && (rcode == dns::rcode::NOERROR || rcode == dns::rcode::NXDOMAIN)) {
+  // RFC 4035 3.1.4.1 / 5: RRSIGs are not RRsets of their own; an explicit RRSIG query is
+  // relayed as it came, without AD, like an answer to a CD=1 client.
+  const bool rrsig_query = question_.qtype == dns::rrtype::RRSIG;
+  if (is_validating() && !rrsig_query &&
+      (rcode == dns::rcode::NOERROR || rcode == dns::rcode::NXDOMAIN)) {
     return start_validation(reply);
   }
   deliver(reply, layout, nullptr);
