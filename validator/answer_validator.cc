@@ -41,14 +41,27 @@ const ldns_rdf* signer_of(const RRset& rrset) {
   return ldns_rr_rrsig_signame(ldns_rr_list_rr(rrset.signatures.get(), 0));
 }
 
-// The NSEC and NSEC3 RRsets of the authority section, each validated with the keys of `zone`.
+bool is_denial_type(ldns_rr_type type) {
+  return type == LDNS_RR_TYPE_NSEC || type == LDNS_RR_TYPE_NSEC3 || type == LDNS_RR_TYPE_SOA;
+}
+
+// True if the RRset belongs to `zone`: signed by it, or (unsigned) owned at or below it.
+bool is_from_zone(const RRset& rrset, const ldns_rdf* zone) {
+  if (ldns_rr_list_rr_count(rrset.signatures.get()) == 0) return is_at_or_below(rrset.owner(), zone);
+  const ldns_rdf* signer = signer_of(rrset);
+  return signer != nullptr && ldns_dname_compare(signer, zone) == 0;
+}
+
+// The SOA, NSEC and NSEC3 RRsets of the authority section that come from `zone`, each
+// validated with its keys. An answer through a CNAME chain may carry proofs of several zones
+// (a wildcard proof here, an NXDOMAIN proof there): each is checked with its own zone's keys.
 PartCheck validated_proofs(const std::vector<RRset>& authority, const ldns_rdf* zone,
                            const ZoneTrust& trust, ValidationInput& input,
                            std::vector<const RRset*>& proofs) {
   uint32_t ttl = std::numeric_limits<uint32_t>::max();
   for (const auto& rrset : authority) {
     const ldns_rr_type type = rrset.type();
-    if (type != LDNS_RR_TYPE_NSEC && type != LDNS_RR_TYPE_NSEC3 && type != LDNS_RR_TYPE_SOA) continue;
+    if (!is_denial_type(type) || !is_from_zone(rrset, zone)) continue;
     const SignatureCheck check =
         verify_rrset(rrset, trust.keys.get(), zone, input.now, input.policy, input.budget);
     if (!check.verdict.is_secure()) return {std::nullopt, check.verdict, 0};
@@ -95,14 +108,18 @@ PartCheck check_rrset(const RRset& rrset, const std::vector<RRset>& authority,
 // NXDOMAIN or NODATA for `name`: the SOA and NSEC/NSEC3 of the zone that holds it.
 PartCheck check_denial(const ldns_rdf* name, ldns_rr_type qtype, bool nxdomain,
                        const std::vector<RRset>& authority, ValidationInput& input) {
+  // The zone that holds `name`: the deepest signer of a proof that encloses it (other zones'
+  // proofs may be there for earlier links of a CNAME chain).
   const RRset* signed_rrset = nullptr;
   for (const auto& rrset : authority) {
-    const ldns_rr_type type = rrset.type();
-    const bool relevant = type == LDNS_RR_TYPE_SOA || type == LDNS_RR_TYPE_NSEC ||
-                          type == LDNS_RR_TYPE_NSEC3;
-    if (relevant && ldns_rr_list_rr_count(rrset.signatures.get()) > 0) {
+    if (!is_denial_type(rrset.type()) || ldns_rr_list_rr_count(rrset.signatures.get()) == 0) {
+      continue;
+    }
+    const ldns_rdf* signer = signer_of(rrset);
+    if (signer == nullptr || !is_at_or_below(name, signer)) continue;
+    if (signed_rrset == nullptr ||
+        ldns_dname_label_count(signer) > ldns_dname_label_count(signer_of(*signed_rrset))) {
       signed_rrset = &rrset;
-      break;
     }
   }
   if (signed_rrset == nullptr) {

@@ -189,8 +189,12 @@ ZoneTrust walk(const ldns_rdf* target, Goal goal, ValidationInput& input) {
     secure = zone_keys(anchor_name.get(), anchor_key, anchor,
                        std::numeric_limits<uint32_t>::max(), input);
     if (secure.verdict.is_bogus()) {
-      // RFC 4035 5 / THREATS rule 18: no key matches the anchor: fail closed, and say so.
+      // RFC 4035 5 / THREATS rule 18: no key matches the anchor: fail closed, and say so, also
+      // when the failure is later read back from the key cache.
       secure.verdict.detail = kTrustAnchorFailure + secure.verdict.detail;
+      if (auto learned = input.learned.find(anchor_key); learned != input.learned.end()) {
+        learned->second.verdict.detail = secure.verdict.detail;
+      }
     }
     if (secure.need || !secure.verdict.is_secure()) return secure;
     start = path.size() - 1;
