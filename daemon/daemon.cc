@@ -23,6 +23,9 @@ Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
       log_(loggers),
       security_(loggers.security),
       receive_buffer_(65536),
+      anchor_tracker_(&loop_, loggers, config_->dnssec == DnssecMode::Validate
+                                           ? config_->trust_anchor_state_dir
+                                           : std::string()),
       context_{UpstreamIo{&loop_, random_, receive_buffer_, config_->outgoing_port_low,
                           config_->outgoing_port_high},
                stats_, log_, security_, &validation_} {
@@ -34,10 +37,18 @@ Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
 }
 
 void Daemon::set_trust_anchors(const Config& config) {
+  anchor_tracker_.load(config.trust_anchors);
+  rebuild_anchor_set(config);
+}
+
+// The validator's anchors: what RFC 5011 tracking trusts now (or the configured ones).
+void Daemon::rebuild_anchor_set(const Config& config) {
   std::vector<validator::NegativeTrustAnchor> negative;
   for (const auto& anchor : config.negative_anchors) negative.push_back({anchor.name, anchor.expires});
-  validation_.anchors =
-      std::make_shared<const validator::AnchorSet>(config.trust_anchors, std::move(negative));
+  auto anchors =
+      std::make_shared<validator::AnchorSet>(anchor_tracker_.trusted(), std::move(negative));
+  for (const auto& zone : anchor_tracker_.zones_without_keys()) anchors->keep_anchored(zone);
+  validation_.anchors = std::move(anchors);
   validation_.policy.bogus_ttl = static_cast<uint32_t>(config.bogus_ttl.count() / 1000);
   key_cache_.clear();  // what was proven under other anchors proves nothing now
   bogus_cache_.clear();
@@ -50,6 +61,7 @@ Daemon::~Daemon() {
   tcp_listeners_.clear();
   signals_.clear();
   clock_timer_.reset();
+  anchor_tracker_.stop();
   pipeline_.reset();
   uv_run(&loop_, UV_RUN_DEFAULT);  // run the close callbacks
   uv_loop_close(&loop_);
@@ -77,6 +89,7 @@ int Daemon::run() {
   pipeline_ = std::make_unique<QueryPipeline>(context_, config_,
                                               Routing::build(*config_, nullptr, random_));
   start_listeners();
+  start_anchor_tracking();
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGTERM, [this] { stop(); }));
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGINT, [this] { stop(); }));
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGHUP, [this] { reload(); }));
@@ -94,6 +107,16 @@ int Daemon::run() {
   uv_run(&loop_, UV_RUN_DEFAULT);
   log_.main->info("stopped; stats: {}", stats_.to_line());
   return 0;
+}
+
+// RFC 5011: the anchors' DNSKEY RRsets are fetched through the pipeline like any DS or DNSKEY
+// the validator needs; when the trusted keys change, the validator gets the new set.
+void Daemon::start_anchor_tracking() {
+  anchor_tracker_.start(validation_.fetch, [this] {
+    rebuild_anchor_set(*config_);
+    key_cache_.clear();
+    bogus_cache_.clear();
+  });
 }
 
 // Every few seconds: has the wall clock jumped? Signatures were judged against the old time.
@@ -131,6 +154,7 @@ void Daemon::reload() {
   context_.io.port_low = fresh.outgoing_port_low;
   context_.io.port_high = fresh.outgoing_port_high;
   set_trust_anchors(fresh);
+  start_anchor_tracking();
   auto routing = Routing::build(fresh, &pipeline_->routing(), random_);
   config_ = std::make_shared<const Config>(std::move(fresh));
   pipeline_->reconfigure(config_, std::move(routing));

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "daemon/anchor_tracker.h"
 #include "daemon/clock_watch.h"
 #include "daemon/config/config_loader.h"
 #include "daemon/csprng.h"
@@ -36,6 +37,8 @@ class Daemon {
   void stop();
   void warn_about(const Config& config) const;
   void set_trust_anchors(const Config& config);
+  void rebuild_anchor_set(const Config& config);
+  void start_anchor_tracking();
   void watch_the_clock();
 
   uv_loop_t loop_{};
@@ -49,6 +52,7 @@ class Daemon {
   cache::KeyCache key_cache_;
   cache::BogusCache bogus_cache_;
   ValidationSetup validation_;
+  AnchorTracker anchor_tracker_;
   TaskContext context_;
   std::unique_ptr<QueryPipeline> pipeline_;
   std::vector<std::unique_ptr<UdpListener>> udp_listeners_;

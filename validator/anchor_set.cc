@@ -23,6 +23,11 @@ AnchorSet::AnchorSet(const std::vector<anchors::TrustAnchor>& anchors,
   }
 }
 
+void AnchorSet::keep_anchored(const std::string& zone) {
+  auto& list = by_zone_[zone];
+  if (!list) list.reset(ldns_rr_list_new());
+}
+
 const NegativeTrustAnchor* AnchorSet::negative_covering(const ldns_rdf* name, int64_t now) const {
   if (negative_.empty()) return nullptr;
   dns::LdnsRdf cursor(ldns_rdf_clone(name));

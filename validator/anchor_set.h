@@ -30,6 +30,9 @@ class AnchorSet {
   // `zone` receives the anchor's owner key ("." for the root).
   const ldns_rr_list* closest(const ldns_rdf* name, std::string& zone) const;
   bool empty() const { return by_zone_.empty(); }
+  // RFC 5011 2.4.2 / THREATS rule 18: a zone whose every key was revoked stays anchored, to
+  // nothing: its names are bogus (fail closed), not insecure.
+  void keep_anchored(const std::string& zone);
 
  private:
   std::map<std::string, dns::LdnsRrList> by_zone_;

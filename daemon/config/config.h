@@ -57,7 +57,9 @@ struct Config {
   std::vector<anchors::TrustAnchor> trust_anchors;  // from those files, else the built-in root
   // Configured "insecure" names, after the RFC 6303 defaults (which always apply).
   std::vector<NegativeAnchor> negative_anchors;
-  std::chrono::milliseconds bogus_ttl{60000};  // RFC 9520: how long a failure is remembered
+  std::chrono::milliseconds bogus_ttl{60000};
+  // RFC 5011 state, one file per anchored zone; empty: no automated anchor updates.
+  std::string trust_anchor_state_dir = "/var/lib/vigil";  // RFC 9520: how long a failure is remembered
   DnssecMode dnssec = DnssecMode::Validate;
   std::vector<Pin> pins;
   std::string log_level = "info";  // trace, debug, info, warn, error, critical, off

@@ -68,6 +68,14 @@ void apply_bogus_ttl(std::string_view value, Config& config) {
   }
   config.bogus_ttl = ttl;
 }
+void apply_trust_anchor_state(std::string_view value, Config& config) {
+  if (value == "none") {
+    config.trust_anchor_state_dir.clear();
+    return;
+  }
+  if (!value.starts_with("/")) throw BadValue(in_quotes(value) + " is not an absolute path or none");
+  config.trust_anchor_state_dir = std::string(value);
+}
 void apply_pin(std::string_view value, Config& config) { add_pin(config.pins, parse_pin(value)); }
 void apply_access_control(std::string_view value, Config& config) {
   add_access_rule(config.access_control, parse_access_rule(value));
@@ -142,6 +150,10 @@ const std::array kKeys = {
               "zones always are",
               "the RFC 6303 reverse zones", true, apply_insecure,
               [](Config& config) { config.negative_anchors.clear(); }},
+    ConfigKey{"trust-anchor-state", "DIR|none", kDnssec,
+              "keep RFC 5011 trust anchor state (automated key rollover) in DIR, one file per "
+              "anchored zone; none: use the configured anchors as they are",
+              "/var/lib/vigil", false, apply_trust_anchor_state, nullptr},
     ConfigKey{"bogus-ttl", "DURATION", kDnssec,
               "remember an answer that failed validation this long (RFC 9520, 1s-300s)", "60s",
               false, apply_bogus_ttl, nullptr},

@@ -39,7 +39,11 @@ class Vigild:
         # Scripted upstreams serve unsigned data: they test transport, not DNSSEC, unless the
         # test says otherwise.
         wants_dnssec = "--dnssec" in args or (config_text or "").find("dnssec") >= 0
-        self.command = command + list(args) + ([] if wants_dnssec else ["--dnssec", "off"])
+        extra = [] if wants_dnssec else ["--dnssec", "off"]
+        if wants_dnssec and "--trust-anchor-state" not in args:
+            # RFC 5011 state goes to the test's directory, never to /var/lib/vigil.
+            extra += ["--trust-anchor-state", os.path.join(self.directory, "anchor-state")]
+        self.command = command + list(args) + extra
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(self.command, stdout=self._log, stderr=subprocess.STDOUT)
         if wait_ready:

@@ -228,6 +228,28 @@ class DnssecWorldTest(unittest.TestCase):
             fresh.send(query, timeout=10)
             self.assertEqual(fresh.stats()["bogus_cached"], after["bogus_cached"])
 
+    def test_rfc5011_state_is_kept_for_the_anchor(self):
+        # The configured DS anchor is bound to the root's KSK at the first refresh, and the
+        # state is written to the state directory (atomically, see anchor_state_file.h).
+        path = os.path.join(self.vigild.directory, "anchor-state", "root.anchor")
+        deadline = time.monotonic() + 10
+        while not os.path.exists(path) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with open(path) as state:
+            text = state.read()
+        self.assertIn("$ZONE .", text)
+        self.assertIn("IN DNSKEY 257", text)
+        self.assertIn("state=Valid", text)
+
+    def test_an_unwritable_anchor_state_is_reported_loudly(self):
+        with Vigild("--upstream", self.world.unbound_address, "--dnssec", "validate",
+                    "--trust-anchor", str(self.world.trust_anchor_file),
+                    "--trust-anchor-state", "/proc/vigil-cannot-write-here") as unwritable:
+            unwritable.wait_for_log(r"error: cannot save the trust anchor state")
+            reply = unwritable.send(dns.message.make_query("www.example.test.", "A",
+                                                           want_dnssec=True), timeout=10)
+            self.assertTrue(reply.flags & dns.flags.AD)  # and validation goes on
+
     def test_counters(self):
         before = self.vigild.stats()
         for name in ("mail.example.test.", "www.insecure.test.", "www.expired.test."):

@@ -101,6 +101,7 @@ def main():
         command = [VIGILD, "--listen", f"127.0.0.1:{VIGIL_PORT}", "--listen", f"[::1]:{VIGIL_PORT}",
                    "--upstream", world.unbound_address, "--dnssec", "validate",
                    "--trust-anchor", str(world.trust_anchor_file),
+                   "--trust-anchor-state", os.path.join(directory, "anchor-state"),
                    "--forward", f"{world_zones.SPLIT_DNS_ZONE}={world.nsd_address}"]
         print("vigild  " + " ".join(command[1:]))
         with open(log_path, "w") as log:
