@@ -71,8 +71,13 @@ PartCheck validated_proofs(const std::vector<RRset>& authority, const ldns_rdf* 
   return {std::nullopt, Verdict::secure(), ttl};
 }
 
+// Every fetch round runs the validation again. The first pass of each round only establishes
+// the zones the answer depends on (which may need fetches); the signatures over the data are
+// checked in a second pass once nothing is missing, so they are checked (and paid for) once.
+enum class Pass { KeysOnly, Full };
+
 // RFC 4035 5.3: one RRset of the answer, signed by its zone (or provably insecure).
-PartCheck check_rrset(const RRset& rrset, const std::vector<RRset>& authority,
+PartCheck check_rrset(const RRset& rrset, const std::vector<RRset>& authority, Pass pass,
                       ValidationInput& input) {
   if (ldns_rr_list_rr_count(rrset.signatures.get()) == 0) {
     return from_trust(unsigned_name_trust(rrset.owner(), input));
@@ -86,7 +91,7 @@ PartCheck check_rrset(const RRset& rrset, const std::vector<RRset>& authority,
             0};
   }
   const ZoneTrust trust = zone_trust(signer, input);
-  if (trust.need || !trust.verdict.is_secure()) return from_trust(trust);
+  if (trust.need || !trust.verdict.is_secure() || pass == Pass::KeysOnly) return from_trust(trust);
   const SignatureCheck check =
       verify_rrset(rrset, trust.keys.get(), signer, input.now, input.policy, input.budget);
   if (!check.verdict.is_secure()) return {std::nullopt, check.verdict, 0};
@@ -107,7 +112,7 @@ PartCheck check_rrset(const RRset& rrset, const std::vector<RRset>& authority,
 
 // NXDOMAIN or NODATA for `name`: the SOA and NSEC/NSEC3 of the zone that holds it.
 PartCheck check_denial(const ldns_rdf* name, ldns_rr_type qtype, bool nxdomain,
-                       const std::vector<RRset>& authority, ValidationInput& input) {
+                       const std::vector<RRset>& authority, Pass pass, ValidationInput& input) {
   // The zone that holds `name`: the deepest signer of a proof that encloses it (other zones'
   // proofs may be there for earlier links of a CNAME chain).
   const RRset* signed_rrset = nullptr;
@@ -140,7 +145,7 @@ PartCheck check_denial(const ldns_rdf* name, ldns_rr_type qtype, bool nxdomain,
             0};
   }
   const ZoneTrust trust = zone_trust(zone, input);
-  if (trust.need || !trust.verdict.is_secure()) return from_trust(trust);
+  if (trust.need || !trust.verdict.is_secure() || pass == Pass::KeysOnly) return from_trust(trust);
   std::vector<const RRset*> proofs;
   const PartCheck signed_proofs = validated_proofs(authority, zone, trust, input, proofs);
   if (!signed_proofs.verdict.is_secure()) return signed_proofs;
@@ -182,12 +187,10 @@ dns::LdnsRdf dname_substitute(const ldns_rdf* name, const RRset& dname) {
   return result;
 }
 
-}  // namespace
-
-AnswerValidation validate_answer(const ldns_pkt* reply, const ldns_rdf* qname, ldns_rr_type qtype,
-                                 ValidationInput& input) {
-  const std::vector<RRset> answer = group_rrsets(ldns_pkt_answer(reply));
-  const std::vector<RRset> authority = group_rrsets(ldns_pkt_authority(reply));
+// One pass over the answer's chain (see Pass).
+AnswerValidation walk_answer(const ldns_pkt* reply, const std::vector<RRset>& answer,
+                             const std::vector<RRset>& authority, const ldns_rdf* qname,
+                             ldns_rr_type qtype, Pass pass, ValidationInput& input) {
   Outcome outcome;
   dns::LdnsRdf name(ldns_rdf_clone(qname));
   for (unsigned link = 0; link <= input.policy.max_cname_chain; ++link) {
@@ -200,13 +203,13 @@ AnswerValidation validate_answer(const ldns_pkt* reply, const ldns_rdf* qname, l
                              : find_rrset(answer, name.get(), LDNS_RR_TYPE_CNAME);
     if (data == nullptr && cname == nullptr && dname == nullptr) {
       const bool nxdomain = ldns_pkt_get_rcode(reply) == LDNS_RCODE_NXDOMAIN;
-      const PartCheck denial = check_denial(name.get(), qtype, nxdomain, authority, input);
+      const PartCheck denial = check_denial(name.get(), qtype, nxdomain, authority, pass, input);
       if (denial.need) return {denial.need, {}, 0};
       outcome.add(denial.verdict, denial.ttl);
       return outcome.result();
     }
     const RRset* part = data != nullptr ? data : (cname != nullptr ? cname : dname);
-    const PartCheck check = check_rrset(*part, authority, input);
+    const PartCheck check = check_rrset(*part, authority, pass, input);
     if (check.need) return {check.need, {}, 0};
     outcome.add(check.verdict, check.ttl);
     if (outcome.is_bogus() || data != nullptr) return outcome.result();
@@ -222,6 +225,17 @@ AnswerValidation validate_answer(const ldns_pkt* reply, const ldns_rdf* qname, l
                                                 std::to_string(input.policy.max_cname_chain)),
               0);
   return outcome.result();
+}
+
+}  // namespace
+
+AnswerValidation validate_answer(const ldns_pkt* reply, const ldns_rdf* qname, ldns_rr_type qtype,
+                                 ValidationInput& input) {
+  const std::vector<RRset> answer = group_rrsets(ldns_pkt_answer(reply));
+  const std::vector<RRset> authority = group_rrsets(ldns_pkt_authority(reply));
+  AnswerValidation keys = walk_answer(reply, answer, authority, qname, qtype, Pass::KeysOnly, input);
+  if (keys.need) return keys;
+  return walk_answer(reply, answer, authority, qname, qtype, Pass::Full, input);
 }
 
 }  // namespace vigil::validator
