@@ -187,8 +187,9 @@ void observe_published(Refresh& run, const Rdata& rdata) {
   const std::string name = "key " + tag_text(key_tag_of(rdata));
   if (tracked == nullptr) {
     if (!is_sep(rdata)) return;  // RFC 5011 2.4.1 tracks SEP keys; ZSKs come and go
-    const auto pending = std::count_if(run.state.keys.begin(), run.state.keys.end(),
-                                       [](const TrackedKey& k) { return k.state == KeyState::AddPend; });
+    const auto pending =
+        std::count_if(run.state.keys.begin(), run.state.keys.end(),
+                      [](const TrackedKey& k) { return k.state == KeyState::AddPend; });
     if (static_cast<std::size_t>(pending) >= kMaxPendingKeys) {
       run.events.push_back(name + " not tracked: already " + std::to_string(kMaxPendingKeys) +
                            " keys pending");

@@ -144,7 +144,8 @@ TEST_CASE("RFC 5011 2.4.1: a new SEP key is trusted only after the add hold-down
     const TrackedKey* key = find_key(state, next);
     REQUIRE(key != nullptr);
     CHECK(key->first_seen == kT0);
-    if (now == kT0) CHECK(has_event(result, "key " + std::to_string(tag_of(next)) + " added pending"));
+    const std::string name = "key " + std::to_string(tag_of(next));
+    if (now == kT0) CHECK(has_event(result, name + " added pending"));
     if (now < kT0 + 30 * kDay) {
       CHECK_MESSAGE(key->state == KeyState::AddPend, "day ", (now - kT0) / kDay);
       CHECK_FALSE(is_trusted(state, next));
@@ -153,7 +154,7 @@ TEST_CASE("RFC 5011 2.4.1: a new SEP key is trusted only after the add hold-down
       CHECK(is_trusted(state, next));
     }
     if (now == kT0 + 29 * kDay) CHECK_FALSE(is_trusted(state, next));
-    if (now == kT0 + 30 * kDay) CHECK(has_event(result, "key " + std::to_string(tag_of(next)) + " valid"));
+    if (now == kT0 + 30 * kDay) CHECK(has_event(result, name + " valid"));
   }
   CHECK(is_trusted(state, ksk));
 }
