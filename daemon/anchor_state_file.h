@@ -1,6 +1,7 @@
 // The RFC 5011 trust anchor state file on disk (trust-anchors/rfc5011.h owns its text): an
-// atomic, durable replace on write and a bounded read. Blocking calls (fsync): run them at
-// start-up or off the loop thread (uv_queue_work), never inside a loop callback.
+// atomic, durable replace on write and a bounded read. The calls block on fsync; vigild makes
+// them at start-up and after an anchor refresh, at most once an hour per anchored zone, where a
+// few milliseconds on the loop thread are an acceptable price for never losing a rollover.
 #pragma once
 
 #include <cstddef>

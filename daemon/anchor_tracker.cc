@@ -172,15 +172,14 @@ void AnchorTracker::on_dnskeys(Zone& zone, const std::vector<uint8_t>& wire) {
   }
   save(zone);
   if (trust_changed && changed_) changed_();
-  uint32_t original_ttl = 0;
-  int64_t expiration = 0;
-  schedule_inputs(*dnskeys, original_ttl, expiration);
-  schedule(zone, anchors::refresh_interval(original_ttl, expiration, now));
+  schedule_inputs(*dnskeys, zone.original_ttl, zone.signature_expiration);
+  schedule(zone, anchors::refresh_interval(zone.original_ttl, zone.signature_expiration, now));
 }
 
 void AnchorTracker::retry_later(Zone& zone, const std::string& why) {
   const int64_t now = wall_now();
-  const int64_t seconds = anchors::retry_interval(0, now, now);
+  const int64_t seconds = anchors::retry_interval(
+      zone.original_ttl, zone.signature_expiration == 0 ? now : zone.signature_expiration, now);
   log_.main->warn("trust anchor refresh for {} failed ({}); next try in {} s", zone.state.zone,
                   why, seconds);
   schedule(zone, seconds);

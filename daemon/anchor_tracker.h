@@ -47,6 +47,9 @@ class AnchorTracker {
     anchors::AnchorZoneState state;
     std::string path;
     std::unique_ptr<Timer> timer;
+    // RFC 5011 2.3: retryTime comes from the last DNSKEY RRset seen (0: none yet).
+    uint32_t original_ttl = 0;
+    int64_t signature_expiration = 0;
   };
 
   void refresh(Zone& zone);
