@@ -11,10 +11,12 @@ import unittest
 
 import dns.flags
 import dns.message
+import dns.query
 import dns.rcode
 import dns.rdatatype
 
 from harness import ROOT, Vigild, ede_codes, rcode_of
+from scripted_upstream import ScriptedUpstream, Send
 from test_world import free_port_pair
 
 sys.path.insert(0, os.path.join(ROOT, "tools", "world"))
@@ -269,6 +271,46 @@ class DnssecWorldTest(unittest.TestCase):
             reply = unwritable.send(dns.message.make_query("www.example.test.", "A",
                                                            want_dnssec=True), timeout=10)
             self.assertTrue(reply.flags & dns.flags.AD)  # and validation goes on
+
+    def test_a_chain_is_built_once(self):
+        # Validated keys and proven cuts are cached: a second name in the same zones costs one
+        # upstream query, not the DS and DNSKEY fetches again.
+        with Vigild("--upstream", self.world.unbound_address, "--dnssec", "validate",
+                    "--trust-anchor", str(self.world.trust_anchor_file)) as fresh:
+            first = fresh.send(dns.message.make_query("www.ed.test.", "A", want_dnssec=True),
+                               timeout=10)
+            self.assertTrue(first.flags & dns.flags.AD)
+            cold = fresh.stats()["upstream_queries"]
+            self.assertGreaterEqual(cold, 6)  # the answer, then DNSKEY and DS down the chain
+            second = fresh.send(dns.message.make_query("nothing.ed.test.", "A",
+                                                       want_dnssec=True), timeout=10)
+            self.assertTrue(second.flags & dns.flags.AD)
+            self.assertEqual(fresh.stats()["upstream_queries"], cold + 1)
+
+    def test_the_ds_of_a_forward_zone_is_asked_where_its_parent_is_routed(self):
+        # corp.test is forwarded to a proxy in front of NSD that records what it is asked; the
+        # DS for corp.test lives in test., so it must go to the default upstream instead.
+        nsd_host, nsd_port = self.world.nsd_address.rsplit(":", 1)
+
+        def proxy(request):
+            reply = dns.query.tcp(dns.message.from_wire(request.wire), nsd_host,
+                                  port=int(nsd_port), timeout=5)
+            reply.id = request.message.id
+            return [Send(reply.to_wire(max_size=65535))]
+
+        with ScriptedUpstream("127.0.0.1", proxy) as corp:
+            with Vigild("--upstream", self.world.unbound_address, "--dnssec", "validate",
+                        "--trust-anchor", str(self.world.trust_anchor_file),
+                        "--forward", f"corp.test={corp.endpoint}") as split:
+                reply = split.send(dns.message.make_query("intranet.corp.test.", "A",
+                                                          want_dnssec=True), timeout=10)
+                self.assertEqual(rcode_of(reply), "NOERROR")
+                self.assertTrue(reply.flags & dns.flags.AD)
+            asked = {(r.qname_text.lower(), dns.rdatatype.to_text(r.message.question[0].rdtype))
+                     for r in corp.requests}
+            self.assertIn(("intranet.corp.test.", "A"), asked)
+            self.assertIn(("corp.test.", "DNSKEY"), asked)
+            self.assertNotIn(("corp.test.", "DS"), asked)
 
     def test_counters(self):
         before = self.vigild.stats()
