@@ -80,8 +80,8 @@ void Daemon::warn_about(const Config& config) const {
     log_.main->warn("dnssec off: answers are forwarded without validation and never carry AD");
   }
   if (!config.pins.empty()) {
-    log_.main->warn("pin: {} pinned record(s) checked but not answered from yet in this version; "
-                    "queries for pinned names are forwarded", config.pins.size());
+    log_.main->info("pin: {} pinned record(s): those names are answered from the configuration "
+                    "only", config.pins.size());
   }
 }
 

@@ -72,6 +72,29 @@ std::vector<uint8_t> make_any_reply(const QueryInfo& query) {
   return out;
 }
 
+std::vector<uint8_t> make_local_answer(const QueryInfo& query,
+                                       const std::vector<LocalRecord>& records) {
+  std::vector<uint8_t> out;
+  const auto flags = static_cast<uint16_t>(reply_flags(query.flags, rcode::NOERROR) | flag::AA);
+  append_header(out, query.id, flags, 1, static_cast<uint16_t>(records.size()),
+                query.has_edns ? 1 : 0);
+  append_question(out, query);
+  for (const auto& record : records) {
+    if (record.owner.empty()) {
+      append_u16(out, 0xc000 | kHeaderSize);  // the question's name
+    } else {
+      append_bytes(out, record.owner);
+    }
+    append_u16(out, record.type);
+    append_u16(out, rrclass::IN);
+    append_u32(out, record.ttl);
+    append_u16(out, static_cast<uint16_t>(record.rdata.size()));
+    append_bytes(out, record.rdata);
+  }
+  if (query.has_edns) append_client_opt(out, query, rcode::NOERROR, std::nullopt);
+  return out;
+}
+
 std::vector<uint8_t> make_upstream_query(const UpstreamQuery& query) {
   std::vector<uint8_t> out;
   out.reserve(kHeaderSize + query.qname.size() + 4 + 11 + 4 + query.cookie.size());

@@ -28,6 +28,18 @@ std::vector<uint8_t> make_header_only_reply(const Header& query_header, uint16_t
 std::vector<uint8_t> make_any_reply(const QueryInfo& query);
 constexpr uint32_t kAnyHinfoTtl = 3789;
 
+// A record vigil answers from its own configuration.
+struct LocalRecord {
+  Bytes owner;  // uncompressed wire name; empty: the question's name
+  uint16_t type = 0;
+  uint32_t ttl = 0;
+  Bytes rdata;  // uncompressed wire RDATA
+};
+
+// An authoritative answer from configuration (pinned names, THREATS "Pinned names"): AA=1, the
+// records in order, the question echoed in the client's case; an empty list is NODATA.
+std::vector<uint8_t> make_local_answer(const QueryInfo& query, const std::vector<LocalRecord>& records);
+
 struct UpstreamQuery {
   uint16_t id = 0;
   Bytes qname;  // already case-randomized when 0x20 is on

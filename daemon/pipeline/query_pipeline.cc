@@ -8,11 +8,22 @@
 
 namespace vigil {
 
+namespace {
+
+cache::PinTable pin_table(const Config& config) {
+  std::vector<cache::PinnedRecord> pins;
+  for (const auto& pin : config.pins) pins.push_back({pin.name_wire, pin.type, pin.rdata});
+  return cache::PinTable(pins);
+}
+
+}  // namespace
+
 QueryPipeline::QueryPipeline(TaskContext& context, std::shared_ptr<const Config> config,
                              Routing routing)
     : context_(context),
       config_(std::move(config)),
       routing_(std::move(routing)),
+      pins_(pin_table(*config_)),
       reaper_(context.io.loop) {
   if (context_.validation != nullptr) {
     context_.validation->fetch = [this](const validator::Need& need, ReplySink sink) {
@@ -55,6 +66,7 @@ void QueryPipeline::handle_query(dns::Bytes wire, const SocketAddress& client, T
     count_local_reply(check.reason);
     return sink(std::move(check.reply));
   }
+  if (answer_from_pins(check.query, sink)) return;
   forward(check.query, transport, std::move(sink));
 }
 
@@ -116,6 +128,15 @@ void QueryPipeline::forward(const dns::QueryInfo& query, Transport transport, Re
   raw->start();  // may finish at once (no upstream usable): then it is already retired
 }
 
+// THREATS "Pinned names": a pinned name is answered from configuration for every type, before
+// any cache or upstream is consulted; a type without a pin is NODATA.
+bool QueryPipeline::answer_from_pins(const dns::QueryInfo& query, ReplySink& sink) {
+  if (pins_.empty() || !pins_.is_pinned(query.qname.view())) return false;
+  ++context_.stats.pinned_answers;
+  sink(dns::make_local_answer(query, pins_.answer(query.qname.view(), query.qtype)));
+  return true;
+}
+
 // RFC 9520: a question that just failed validation is answered SERVFAIL again from memory.
 bool QueryPipeline::answer_from_bogus_cache(const UpstreamGroup& group,
                                             const dns::QueryInfo& query, ReplySink& sink) {
@@ -169,6 +190,7 @@ void QueryPipeline::reconfigure(std::shared_ptr<const Config> config, Routing ro
   // Tasks in flight keep the config and group they started with.
   config_ = std::move(config);
   routing_ = std::move(routing);
+  pins_ = pin_table(*config_);
 }
 
 void QueryPipeline::shutdown() {

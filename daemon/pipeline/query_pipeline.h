@@ -12,6 +12,7 @@
 #include "daemon/config/config.h"
 #include "daemon/net/socket_address.h"
 #include "daemon/pipeline/query_task.h"
+#include "cache/pins.h"
 #include "daemon/pipeline/routing.h"
 
 namespace vigil {
@@ -36,6 +37,7 @@ class QueryPipeline {
   void forward(const dns::QueryInfo& query, Transport transport, ReplySink sink,
                std::optional<dns::Bytes> route_name = std::nullopt);
   void fetch_for_validation(const validator::Need& need, ReplySink sink);
+  bool answer_from_pins(const dns::QueryInfo& query, ReplySink& sink);
   bool answer_from_bogus_cache(const UpstreamGroup& group, const dns::QueryInfo& query,
                                ReplySink& sink);
   void count_local_reply(const char* reason);
@@ -46,6 +48,7 @@ class QueryPipeline {
   TaskContext& context_;
   std::shared_ptr<const Config> config_;
   Routing routing_;
+  cache::PinTable pins_;
   uint64_t next_task_id_ = 1;
   std::unordered_map<std::string, std::unique_ptr<QueryTask>> in_flight_;
   std::unordered_map<const QueryTask*, std::string> keys_;

@@ -1,0 +1,83 @@
+"""Pinned names (THREATS "Pinned names"): answered from configuration for every type, never from
+an upstream, whatever the upstream says; also after a reload and a restart."""
+import signal
+import unittest
+
+import dns.flags
+import dns.message
+import dns.rcode
+import dns.rdatatype
+
+from harness import Vigild, rcode_of
+from scripted_upstream import ScriptedUpstream, Send, reply_wire
+
+POISON = "6.6.6.6"
+
+
+def poisoning(request):
+    """An upstream that answers every A query with the attacker's address."""
+    return [Send(reply_wire(request, [f"{request.qname_text} 300 IN A {POISON}"]))]
+
+
+def addresses(reply):
+    return sorted(rdata.to_text() for rrset in reply.answer for rdata in rrset
+                  if rrset.rdtype == dns.rdatatype.A)
+
+
+class PinTest(unittest.TestCase):
+    def setUp(self):
+        self.upstream = ScriptedUpstream("127.0.0.1", poisoning)
+        self.upstream.__enter__()
+        self.addCleanup(self.upstream.stop)
+
+    def start(self, config_text):
+        vigild = Vigild("--upstream", self.upstream.endpoint, config_text=config_text)
+        self.addCleanup(vigild.stop)
+        return vigild
+
+    def test_a_pinned_name_is_answered_from_the_pin_for_every_type(self):
+        vigild = self.start("pin api.example.test A 192.0.2.10\n"
+                            "pin api.example.test A 192.0.2.11\n"
+                            "pin 'api.example.test TXT \"payments\"'\n"
+                            "pin www.example.test CNAME api.example.test\n")
+        for tcp in (False, True):
+            reply = vigild.query("Api.Example.Test.", "A", tcp=tcp)
+            self.assertEqual(addresses(reply), ["192.0.2.10", "192.0.2.11"])
+            self.assertTrue(reply.flags & dns.flags.AA)
+            self.assertEqual(reply.question[0].name.to_text(), "Api.Example.Test.")
+        nodata = vigild.query("api.example.test.", "AAAA")
+        self.assertEqual(rcode_of(nodata), "NOERROR")
+        self.assertEqual(nodata.answer, [])
+        txt = vigild.query("api.example.test.", "TXT")
+        self.assertEqual(txt.answer[0][0].to_text(), '"payments"')
+        # A pinned CNAME whose target is pinned: the whole chain from the pins.
+        chain = vigild.query("www.example.test.", "A")
+        self.assertEqual(chain.answer[0].rdtype, dns.rdatatype.CNAME)
+        self.assertEqual(addresses(chain), ["192.0.2.10", "192.0.2.11"])
+        self.assertEqual(self.upstream.requests, [], "a pinned name never goes upstream")
+        self.assertEqual(vigild.stats()["pinned_answers"], 5)
+        # Names that are not pinned still go upstream.
+        self.assertEqual(addresses(vigild.query("other.example.test.", "A")), [POISON])
+
+    def test_pins_follow_a_reload_and_survive_a_restart(self):
+        vigild = self.start("pin db.example.test A 10.0.0.5\n")
+        self.assertEqual(addresses(vigild.query("db.example.test.", "A")), ["10.0.0.5"])
+        vigild.write_config("pin db.example.test A 10.0.0.6\n")
+        vigild.signal(signal.SIGHUP)
+        vigild.wait_for_log(r"reloaded")
+        self.assertEqual(addresses(vigild.query("db.example.test.", "A")), ["10.0.0.6"])
+        # A bad new config keeps the old pins.
+        vigild.write_config("pin db.example.test A 10.0.0.300\n")
+        vigild.signal(signal.SIGHUP)
+        vigild.wait_for_log(r"reload failed")
+        self.assertEqual(addresses(vigild.query("db.example.test.", "A")), ["10.0.0.6"])
+        self.assertEqual(vigild.stop(), 0)
+        vigild.write_config("pin db.example.test A 10.0.0.6\n")
+        again = Vigild("--upstream", self.upstream.endpoint, "--config", vigild.config_path)
+        self.addCleanup(again.stop)
+        self.assertEqual(addresses(again.query("db.example.test.", "A")), ["10.0.0.6"])
+        self.assertEqual(self.upstream.requests, [])
+
+
+if __name__ == "__main__":
+    unittest.main()
