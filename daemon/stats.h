@@ -14,7 +14,8 @@ struct Stats {
   uint64_t formerr = 0, notimp = 0, refused = 0, badvers = 0, any_answered = 0;
   uint64_t answers = 0, servfail = 0, truncated = 0;
   uint64_t deduplicated = 0;
-  uint64_t pinned_answers = 0;  // answered from a pin, never from upstream  // client queries that joined an identical one in flight
+  uint64_t pinned_answers = 0;  // answered from a pin, never from upstream
+  uint64_t guard_blocked = 0;   // answers refused for an address outside a guard  // client queries that joined an identical one in flight
   uint64_t tcp_connections = 0, tcp_rejected = 0, tcp_slow_closed = 0, tcp_idle_closed = 0;
 
   // Upstream side.

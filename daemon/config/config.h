@@ -47,6 +47,16 @@ struct AccessRule {
   AccessAction action = AccessAction::Allow;
 };
 
+// A guarded name: answers are validated as usual, and an A or AAAA answer with an address
+// outside `allowed` is refused (THREATS "Pinned names").
+struct Guard {
+  std::string name;                 // lower case presentation form, ending in "."
+  std::vector<uint8_t> name_wire;
+  bool subtree = false;             // "*.NAME": the name and every name below it
+  std::vector<AccessRule> allowed;  // the allowlist (their action is unused)
+  std::string text;                 // as configured, for logs
+};
+
 struct Config {
   std::string config_file;  // the file this was read from, empty if none (reload re-reads it)
 
@@ -62,6 +72,7 @@ struct Config {
   std::string trust_anchor_state_dir = "/var/lib/vigil";  // RFC 9520: how long a failure is remembered
   DnssecMode dnssec = DnssecMode::Validate;
   std::vector<Pin> pins;
+  std::vector<Guard> guards;
   std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
   std::vector<AccessRule> access_control;  // default: 127.0.0.0/8 and ::1/128 allow, rest refuse
 

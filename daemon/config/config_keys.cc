@@ -9,6 +9,7 @@
 #include "daemon/config/access_control.h"
 #include "daemon/config/bad_value.h"
 #include "daemon/config/forward_zone.h"
+#include "daemon/config/guard.h"
 #include "daemon/config/negative_anchor.h"
 #include "daemon/config/pin_parser.h"
 #include "daemon/config/setting_parsers.h"
@@ -75,6 +76,9 @@ void apply_trust_anchor_state(std::string_view value, Config& config) {
   }
   if (!value.starts_with("/")) throw BadValue(in_quotes(value) + " is not an absolute path or none");
   config.trust_anchor_state_dir = std::string(value);
+}
+void apply_guard(std::string_view value, Config& config) {
+  add_guard(config.guards, parse_guard(value));
 }
 void apply_pin(std::string_view value, Config& config) { add_pin(config.pins, parse_pin(value)); }
 void apply_access_control(std::string_view value, Config& config) {
@@ -160,6 +164,10 @@ const std::array kKeys = {
     ConfigKey{"pin", "'NAME TYPE RDATA'", kDnssec,
               "answer NAME from this record, never upstream", "none", true, apply_pin,
               [](Config& config) { config.pins.clear(); }},
+    ConfigKey{"guard", "'[*.]NAME CIDR...'", kDnssec,
+              "resolve NAME (and with *. every name below it) as usual, but refuse an A/AAAA "
+              "answer outside these prefixes with SERVFAIL (EDE 15) and a security event",
+              "none", true, apply_guard, [](Config& config) { config.guards.clear(); }},
     ConfigKey{"outgoing-port-range", "LOW-HIGH", kUpstreamClient,
               "upstream source ports, spanning >= 32768", "1024-65535",
               false, apply_port_range, nullptr},

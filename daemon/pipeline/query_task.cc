@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "daemon/pipeline/guard_check.h"
 #include "dns/answer_rewrite.h"
 #include "dns/dnssec_records.h"
 #include "dns/response.h"
@@ -289,6 +290,19 @@ void QueryTask::finish_validated(const validator::AnswerValidation& result) {
 
 void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout,
                         const validator::Verdict* verdict) {
+  // THREATS "Pinned names": a guarded name's addresses must be in its allowlist, whatever the
+  // upstream (and DNSSEC) says.
+  if (const Guard* guard = guard_for(config_->guards, question_.qname.view())) {
+    if (const auto address = guard_violation(*guard, reply)) {
+      ++context_.stats.guard_blocked;
+      context_.security.event(
+          "guard_violation", fmt::format("{} guard={}{} address={} upstream={}", describe(),
+                                         guard->subtree ? "*." : "", guard->name, *address,
+                                         current_ ? current().name() : answered_by_));
+      return finish_with_servfail(dns::ede::Blocked, "the answer for " + guard->name +
+                                                         " is outside its guard: " + *address);
+    }
+  }
   const bool secure = verdict != nullptr && verdict->is_secure();
   std::optional<dns::ExtendedError> extended_error;
   if (verdict != nullptr && verdict->is_insecure()) {

@@ -8,7 +8,7 @@ import dns.message
 import dns.rcode
 import dns.rdatatype
 
-from harness import Vigild, rcode_of
+from harness import Vigild, ede_codes, rcode_of
 from scripted_upstream import ScriptedUpstream, Send, reply_wire
 
 POISON = "6.6.6.6"
@@ -81,3 +81,37 @@ class PinTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class GuardTest(unittest.TestCase):
+    """Guarded names: resolved normally, but an address outside the allowlist is refused."""
+
+    def test_guarded_names_refuse_addresses_outside_their_allowlist(self):
+        answers = {
+            "api.pay.test.": ["api.pay.test. 300 IN A 192.0.2.10"],
+            "evil.pay.test.": ["evil.pay.test. 300 IN A 6.6.6.6"],
+            "via.pay.test.": ["via.pay.test. 300 IN CNAME host.elsewhere.test.",
+                              "host.elsewhere.test. 300 IN A 203.0.113.9"],
+            "free.test.": ["free.test. 300 IN A 6.6.6.6"],
+        }
+
+        def script(request):
+            return [Send(reply_wire(request, answers[request.qname_text.lower()]))]
+
+        with ScriptedUpstream("127.0.0.1", script) as upstream:
+            with Vigild("--upstream", upstream.endpoint,
+                        "--guard", "*.pay.test 192.0.2.0/24 2001:db8::/32") as vigild:
+                self.assertEqual(addresses(vigild.query("api.pay.test.", "A")), ["192.0.2.10"])
+                for name, bad in (("evil.pay.test.", "6.6.6.6"), ("via.pay.test.", "203.0.113.9")):
+                    for tcp in (False, True):
+                        reply = vigild.query(name, "A", tcp=tcp, use_edns=0)
+                        self.assertEqual(rcode_of(reply), "SERVFAIL", name)
+                        self.assertEqual(ede_codes(reply), [15], name)  # Blocked
+                    events = [e for e in vigild.security_events("guard_violation")
+                              if e["qname"] == name]
+                    self.assertTrue(events, name)
+                    self.assertEqual(events[-1]["address"], bad)
+                    self.assertEqual(events[-1]["upstream"], upstream.endpoint)
+                # Names under no guard are not affected.
+                self.assertEqual(addresses(vigild.query("free.test.", "A")), [POISON])
+                self.assertEqual(vigild.stats()["guard_blocked"], 4)

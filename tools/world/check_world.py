@@ -7,7 +7,8 @@
   3. for every case of world_zones.DNSSEC_CASES, `dig +dnssec +cd` through the world's
      non-validating Unbound: rcode, answer, RRSIGs present or not, and that bogus data comes back
      rather than SERVFAIL (also without +cd);
-  4. the DS of example.test. comes with an RRSIG by test.;
+  4. the DS of example.test. comes with an RRSIG by test.; each KeyTrap zone serves its DNSKEYs
+     that share one key tag and its trapped RRsets with as many RRSIGs carrying that tag;
   5. the same cases through a second, validating Unbound that trusts only root-anchor.ds: its
      verdict (AD / no AD / SERVFAIL) and EDE against the table's, as an independent opinion.
 Exits 0 when the world serves what the table says and the validating Unbound agrees on every
@@ -29,6 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import world as world_module  # noqa: E402
 import world_servers  # noqa: E402
+import world_signing  # noqa: E402
 import world_zones  # noqa: E402
 
 # Zone files that must not verify, and the ldns-verify-zone message that shows why.
@@ -170,6 +172,38 @@ def verify_zones(world):
     return failures
 
 
+def check_keytrap(world):
+    """Each KeyTrap zone as the non-validating Unbound serves it (CVE-2023-50387)."""
+    failures = 0
+    for zone in world.zones:
+        trap = zone.signing.keytrap if zone.signing is not None else None
+        if trap is None:
+            continue
+        tag = world.signed.keytrap_tags[zone.origin]
+        print(f"\nKeyTrap zone {zone.origin} through the non-validating Unbound (+cd +dnssec), "
+              f"shared key tag {tag}")
+        reply = dig(world.unbound_port, zone.origin, "DNSKEY", "+cd")
+        keys = [rdata for _owner, rrtype, rdata in reply["answer"] if rrtype == "DNSKEY"]
+        sharing = sum(world_signing.key_tag(world_signing.dnskey_wire(key)) == tag
+                      for key in keys)
+        ok = sharing == trap.keys + 1
+        failures += not ok
+        print(f"  {'ok  ' if ok else 'FAIL'} DNSKEY: {len(keys)} keys, {sharing} with tag {tag} "
+              f"(1 real ZSK + {trap.keys} crafted); RRSIG {len(rrsigs(reply['answer'], 'DNSKEY'))}")
+        for owner, rrtype in trap.rrsets:
+            reply = dig(world.unbound_port, owner, rrtype, "+cd")
+            sigs = [rdata.split() for _owner, kind, rdata in reply["answer"]
+                    if kind == "RRSIG" and rdata.split()[0] == rrtype]
+            with_tag = sum(int(fields[6]) == tag for fields in sigs)
+            udp = dig(world.unbound_port, owner, rrtype, "+cd", "+ignore", "+bufsize=1232")
+            ok = reply["status"] == "NOERROR" and with_tag == trap.signatures + 1
+            failures += not ok
+            print(f"  {'ok  ' if ok else 'FAIL'} {owner} {rrtype}: {len(sigs)} RRSIGs, {with_tag} "
+                  f"with tag {tag} (1 real + {trap.signatures} random); "
+                  f"{'truncated over UDP, whole over TCP' if 'tc' in udp['flags'] else 'fits UDP'}")
+    return failures
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-port", type=int, help="NSD's port; Unbounds on the next two")
@@ -205,6 +239,8 @@ def main():
         ok = bool([r for r in reply["answer"] if r[1] == "DS"]) and signers == ["test."]
         failures += not ok
         print(f"  {'ok  ' if ok else 'FAIL'} {describe_served({'type': 'DS'}, reply)}")
+
+        failures += check_keytrap(world)
 
         print(f"\nEvery case of DNSSEC_CASES through the non-validating Unbound "
               f"({world.unbound_address}), dig +dnssec +cd")

@@ -8,15 +8,24 @@ For each zone with a `Signing` plan (world_zones.py), in a `keys/` directory of 
      (<zone>.zone.unsigned), signed by ldns-signzone (<zone>.zone.signed), then post-processed
      (corrupted signatures, stripped records, late opt-out delegations) into <zone>.zone, the file
      NSD serves. Unsigned zones are served as they are.
+A zone with a KeyTrap plan (CVE-2023-50387) gets, before signing, extra DNSKEYs crafted to share
+the key tag of one of its real ZSKs (the "target"), and, after signing, extra RRSIGs with that
+tag and random signature bytes. ldns-signzone signs with the key files it is given, never with a
+DNSKEY it finds in the zone; but it does look in the zone for each given key's DNSKEY by key tag
+(tag or tag+1), so the target is a ZSK whose tag is not within 1 of any other key's, and its
+real DNSKEY is written into the unsigned file ahead of the crafted ones.
 The DS of the root's KSK becomes the trust anchor, root-anchor.ds. All the ldns processes of one
 step run at once. (The served files are not run through nsd-checkzone here, which costs ~20 ms
 each: World.start() asks NSD for every zone's SOA instead, and runs nsd-checkzone only on a zone
 that does not answer, to say why.)
 """
 
+import base64
 import dataclasses
+import os
 import pathlib
 import shutil
+import struct
 import subprocess
 import time
 
@@ -41,6 +50,7 @@ class SignedWorld:
     trust_anchor_file: pathlib.Path
     ds: dict  # zone origin -> DS RR lines placed in its parent
     seconds: float
+    keytrap_tags: dict = dataclasses.field(default_factory=dict)  # zone origin -> shared tag
 
 
 def run_all(jobs):
@@ -107,6 +117,87 @@ def make_keys(zones, keys_directory):
     return keys
 
 
+def key_tag(rdata):
+    """RFC 4034 appendix B: the key tag of a DNSKEY, from its wire-format RDATA."""
+    total = 0
+    for index, byte in enumerate(rdata):
+        total += byte if index & 1 else byte << 8
+    total += (total >> 16) & 0xFFFF
+    return total & 0xFFFF
+
+
+def dnskey_wire(rdata_text):
+    """The wire-format RDATA of a DNSKEY from its presentation: flags protocol algorithm key."""
+    flags, protocol, algorithm, *key = rdata_text.split()
+    return (struct.pack("!HBB", int(flags), int(protocol), int(algorithm))
+            + base64.b64decode("".join(key)))
+
+
+def read_dnskey(key):
+    """The presentation RDATA of `key`'s DNSKEY, from its .key file (comment dropped)."""
+    line = pathlib.Path(f"{key.base}.key").read_text().split(";")[0]
+    _owner, _class, rrtype, rdata = line.split(None, 3)
+    assert rrtype == "DNSKEY", line
+    return " ".join(rdata.split())
+
+
+def crafted_dnskey(flags, algorithm, key_size, target):
+    """A DNSKEY RDATA (presentation) with `key_size` public key bytes, random but for the last
+    two, which are chosen so that its key tag is `target`. Not a usable key of any kind."""
+    prefix = struct.pack("!HBB", flags, 3, algorithm)
+    while True:
+        body = prefix + os.urandom(key_size - 2)
+        assert len(body) % 2 == 0  # the last two bytes are one 16-bit word of the sum
+        total = sum(byte if index & 1 else byte << 8 for index, byte in enumerate(body))
+        # The tag is (total + word) folded once: try both carries the fold can see.
+        for carry in (total >> 16, (total >> 16) + 1):
+            word = (target - total - carry) & 0xFFFF
+            rdata = body + struct.pack("!H", word)
+            if key_tag(rdata) == target:
+                return f"{flags} 3 {algorithm} {base64.b64encode(rdata[4:]).decode()}"
+        # An unlucky body for which the fold skips `target`: draw another.
+
+
+def keytrap_dnskeys(zone, zone_keys):
+    """(shared tag, DNSKEY records to add before signing) for a zone with a KeyTrap plan: the
+    target ZSK's own DNSKEY first, then the crafted ones."""
+    plan = zone.signing
+    tags = {id(key): key_tag(dnskey_wire(read_dnskey(key))) for key in zone_keys}
+    for key in zone_keys:  # ldns-keygen names a key K<zone>+<algorithm>+<tag>
+        if tags[id(key)] != int(key.base.name.rsplit("+", 1)[1]):
+            raise RuntimeError(f"key tag {tags[id(key)]} computed for {key.base.name}")
+    for key in zone_keys:
+        if key.role != "zsk":
+            continue
+        target = tags[id(key)]
+        others = [tags[id(other)] for other in zone_keys if other is not key]
+        if all(abs(other - target) > 1 for other in others):
+            break
+    else:
+        raise RuntimeError(f"{zone.origin}: every ZSK's key tag is within 1 of another key's")
+    real = read_dnskey(key)
+    key_size = len(dnskey_wire(real)) - 4
+    records = [(zone.origin, "DNSKEY", real)]
+    for _ in range(plan.keytrap.keys):
+        crafted = crafted_dnskey(256, plan.algorithm, key_size, target)
+        assert key_tag(dnskey_wire(crafted)) == target
+        records.append((zone.origin, "DNSKEY", crafted))
+    return target, records
+
+
+def keytrap_signatures(template_fields, tag, count):
+    """`count` RRSIG lines like the one split into `template_fields` (owner TTL class RRSIG
+    covered algorithm labels original-TTL expiration inception tag signer signature), but with
+    key tag `tag` and random signature bytes of the same length."""
+    size = len(base64.b64decode(template_fields[12]))
+    lines = []
+    for _ in range(count):
+        fields = template_fields[:10] + [str(tag), template_fields[11],
+                                         base64.b64encode(os.urandom(size)).decode()]
+        lines.append("\t".join(fields[:4]) + "\t" + " ".join(fields[4:]))
+    return lines
+
+
 def damage(signature):
     """The same base64 text with a few characters changed: still parseable, no longer valid."""
     chars = list(signature)
@@ -116,10 +207,14 @@ def damage(signature):
     return "".join(chars)
 
 
-def post_process(zone, signed_text):
+def post_process(zone, signed_text, keytrap_tag=None):
     """The file to serve, from ldns-signzone's output (one RR a line, absolute owners)."""
     plan = zone.signing
     corrupt = {(owner.lower(), rrtype.upper()) for owner, rrtype in plan.corrupt}
+    trapped = set()
+    if plan.keytrap is not None:
+        trapped = {(owner.lower(), rrtype.upper()) for owner, rrtype in plan.keytrap.rrsets}
+    last_rrsig = {}  # trapped (owner, covered type) -> (index of its last RRSIG line, fields)
     lines = []
     for line in signed_text.splitlines():
         fields = line.split()
@@ -132,7 +227,18 @@ def post_process(zone, signed_text):
         if rrtype == "RRSIG" and (owner, fields[4].upper()) in corrupt:
             fields[-1] = damage(fields[-1])
             line = "\t".join(fields[:4]) + "\t" + " ".join(fields[4:])
+        if rrtype == "RRSIG" and (owner, fields[4].upper()) in trapped:
+            last_rrsig[(owner, fields[4].upper())] = (len(lines), fields)
         lines.append(line)
+    if trapped:
+        missing = trapped - set(last_rrsig)
+        if missing:
+            raise RuntimeError(f"{zone.origin}: no RRSIG to copy for the KeyTrap of {missing}")
+        for index, fields in sorted(last_rrsig.values(), key=lambda item: -item[0]):
+            if len(fields) != 13:  # the signature must be one base64 field
+                raise RuntimeError(f"{zone.origin}: unexpected RRSIG line {fields}")
+            lines[index + 1:index + 1] = keytrap_signatures(fields, keytrap_tag,
+                                                            plan.keytrap.signatures)
     if zone.late_records:
         lines.append(";; unsigned, outside the NSEC3 chain (opt-out)")
         lines += [f"{owner} 3600 IN {rrtype} {rdata}" for owner, rrtype, rdata in zone.late_records]
@@ -159,6 +265,11 @@ def sign_world(zones, directory, now=None):
             continue
         role = "decoy" if plan.ds == "mismatch" else "ksk"
         ds_in_parent[zone.origin] = [key.ds for key in keys[zone.origin] if key.role == role]
+    keytrap_tags, keytrap_records = {}, {}
+    for zone in zones:
+        if zone.signing is not None and zone.signing.keytrap is not None:
+            keytrap_tags[zone.origin], keytrap_records[zone.origin] = keytrap_dnskeys(
+                zone, [key for key in keys[zone.origin] if key.role != "decoy"])
 
     depths = sorted({label_count(zone.origin) for zone in zones}, reverse=True)
     for depth in depths:
@@ -175,7 +286,8 @@ def sign_world(zones, directory, now=None):
             if plan is None:
                 (directory / zone.file_name).write_text(zone.master_file(ds_records))
                 continue
-            unsigned.write_text(zone.master_file(ds_records, late=False))
+            unsigned.write_text(zone.master_file(ds_records + keytrap_records.get(zone.origin, []),
+                                                 late=False))
             inception, expiration = (now + days * DAY for days in plan.valid_days)
             argv = ["ldns-signzone", "-o", zone.origin, "-f", f"{zone.file_name}.signed",
                     "-i", str(inception), "-e", str(expiration)]
@@ -198,9 +310,9 @@ def sign_world(zones, directory, now=None):
                 served = zone.master_file()
             else:
                 signed = (directory / f"{zone.file_name}.signed").read_text()
-                served = post_process(zone, signed)
+                served = post_process(zone, signed, keytrap_tags.get(zone.origin))
             (directory / zone.file_name).write_text(served)
 
     anchor = directory / TRUST_ANCHOR_FILE
     anchor.write_text("".join(line + "\n" for line in ds_in_parent["."]))
-    return SignedWorld(anchor, ds_in_parent, time.monotonic() - started)
+    return SignedWorld(anchor, ds_in_parent, time.monotonic() - started, keytrap_tags)

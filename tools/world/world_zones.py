@@ -29,8 +29,14 @@ The tree (every zone below test. is delegated from test.):
                       and NSEC3PARAM removed
   nodnskey.test.      alg 13; DS in test., served as the unsigned file: no DNSKEY at all
   unsupported.test.   alg 5 (RSASHA1, RSA 2048), CSK, NSEC; DS (SHA-256) in test.
-  keytrap.test.       alg 13, 1 KSK + 30 ZSKs: DNSKEY signed by all 31, every other RRset by
-                      the 30 ZSKs; all 30 RRSIGs over www.keytrap.test. A are corrupted
+  keytrap.test.       alg 13, a KeyTrap zone (CVE-2023-50387): 1 KSK + 30 ZSKs, plus 40
+                      DNSKEYs (flags 256) crafted to share the key tag of one real ZSK, which
+                      have no private key and are (almost surely) not P-256 points. The DNSKEY
+                      RRset (71 keys) is signed by all 31 real keys, every other RRset by the 30
+                      ZSKs. www.keytrap.test. A has its 30 real RRSIGs corrupted, and 40 more
+                      RRSIGs with the shared tag and random signature bytes: a validator that
+                      tries every key with a matching tag against every signature does 41 x 41
+                      ECDSA verifications there. good.keytrap.test. A stays valid.
 """
 
 import dataclasses
@@ -55,6 +61,18 @@ class Nsec3:
 
 
 @dataclasses.dataclass(frozen=True)
+class KeyTrap:
+    """KeyTrap (CVE-2023-50387), for a zone with ZSKs: `keys` extra DNSKEYs (flags 256, the zone's
+    algorithm) whose public key bytes are random but for the last two, chosen so that their key
+    tag equals that of one real ZSK; they join the DNSKEY RRset before signing. After signing,
+    each RRset of `rrsets` gets `signatures` extra RRSIGs with that same key tag and random
+    signature bytes (the other fields copied from one of its real RRSIGs)."""
+    keys: int = 40
+    signatures: int = 40
+    rrsets: tuple = ()  # (owner, type)
+
+
+@dataclasses.dataclass(frozen=True)
 class Signing:
     """How world_signing.py signs a zone and how its parent delegates to it."""
     algorithm: int = 13  # 5 RSASHA1, 8 RSASHA256, 13 ECDSAP256SHA256, 15 ED25519
@@ -66,6 +84,7 @@ class Signing:
     ds: str = "valid"  # the DS in the parent: "valid" or "mismatch" (that of an unused key)
     serve: str = "signed"  # what NSD loads: "signed", "stripped" (no RRSIG/NSEC*), "unsigned"
     corrupt: tuple = ()  # (owner, type) RRsets whose every RRSIG gets a damaged signature
+    keytrap: KeyTrap = None  # None: no crafted keys or signatures
 
 
 @dataclasses.dataclass
@@ -187,7 +206,8 @@ def build_zones():
         one_name_zone("unsupported.test.", "192.0.2.50", Signing(5, bits=2048)),
     ]
     keytrap = one_name_zone("keytrap.test.", "192.0.2.75", Signing(
-        13, zsks=30, dnskey_signed_by_all=True, corrupt=(("www.keytrap.test.", "A"),)))
+        13, zsks=30, dnskey_signed_by_all=True, corrupt=(("www.keytrap.test.", "A"),),
+        keytrap=KeyTrap(keys=40, signatures=40, rrsets=(("www.keytrap.test.", "A"),))))
     keytrap.add("good.keytrap.test.", "A", "192.0.2.76")
     zones_under_test.append(keytrap)
     for zone in zones_under_test:
@@ -267,7 +287,8 @@ DNSSEC_CASES = [
     _case("good.badsig.test.", "A", "secure", ["192.0.2.61"],
           note="the bad signature in badsig.test. spoils only www's A RRset"),
     _case("good.keytrap.test.", "A", "secure", ["192.0.2.76"],
-          note="30 valid RRSIGs by 30 ZSKs; DNSKEY RRset of 31 keys with 31 RRSIGs"),
+          note="30 valid RRSIGs by 30 ZSKs, one of them by the ZSK whose key tag 40 crafted "
+               "DNSKEYs share; DNSKEY RRset of 71 keys with 31 RRSIGs"),
     # Secure denial of existence.
     _case("nothing.example.test.", "A", "secure", [], rcode="NXDOMAIN",
           note="NSEC: name covered, no wildcard"),
@@ -318,8 +339,11 @@ DNSSEC_CASES = [
     _case("www.nodnskey.test.", "A", "bogus", ["192.0.2.74"], ede=9,
           note="DS in test.; the zone is served unsigned, without DNSKEY"),
     _case("www.keytrap.test.", "A", "bogus", ["192.0.2.75"], ede=6,
-          note="30 RRSIGs, all damaged: a validator must give up after a bounded number of "
-               "attempts (KeyTrap, CVE-2023-50387)"),
+          note="KeyTrap (CVE-2023-50387): 41 DNSKEYs share one key tag (1 real ZSK, 40 "
+               "crafted), and 70 RRSIGs, all bad: the 30 real ones damaged, 40 more with the "
+               "shared tag and random bytes, so 41 of them have that tag (41 x 41 "
+               "verifications for a naive validator); the answer needs TCP. A validator must "
+               "give up after a bounded number of attempts"),
 ]
 
 
