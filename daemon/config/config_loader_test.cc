@@ -221,7 +221,8 @@ TEST_CASE("--help lists every flag of the contract and every key") {
         "--log-level LEVEL", "--check-config", "--version", "--help", "--access-control",
         "--outgoing-port-range", "--upstream-timeout", "--query-timeout", "--use-0x20",
         "--cookies", "--tcp-idle-timeout", "--tcp-max-connections",
-        "--tcp-max-queries-per-connection", "--tcp-max-buffered-bytes"}) {
+        "--tcp-max-queries-per-connection", "--tcp-max-buffered-bytes", "--insecure",
+        "--bogus-ttl", "--trust-anchor-state", "--guard"}) {
     CAPTURE(flag);
     CHECK(help.find(flag) != std::string::npos);
   }
