@@ -4,6 +4,7 @@
 
 #include "daemon/pipeline/guard_check.h"
 #include "dns/answer_rewrite.h"
+#include "validator/scrub.h"
 #include "dns/dnssec_records.h"
 #include "dns/response.h"
 
@@ -225,6 +226,65 @@ void QueryTask::give_up() {
 }
 
 void QueryTask::finish_with_reply(dns::Bytes reply, const dns::MessageLayout& layout) {
+  const uint8_t rcode = layout.header.rcode();
+  if (rcode == dns::rcode::NOERROR || rcode == dns::rcode::NXDOMAIN) {
+    // THREATS rules 9-11: only the chain from the question and its proofs go any further.
+    const auto scrubbed = scrub(reply);
+    if (!scrubbed) return;  // refused: the client already has its SERVFAIL
+    if (!scrubbed->empty()) {
+      scrubbed_ = *scrubbed;
+      const auto parsed = dns::parse_message(scrubbed_);
+      if (!parsed.ok()) {
+        return finish_with_servfail(dns::ede::Other, "the scrubbed answer does not parse");
+      }
+      return continue_with_reply(scrubbed_, parsed.layout);
+    }
+  }
+  continue_with_reply(reply, layout);
+}
+
+// Keeps only what answers the question (validator/scrub.h). Empty: nothing was dropped, use the
+// reply as it came; nullopt: the answer broke a cap and the client got SERVFAIL.
+std::optional<std::vector<uint8_t>> QueryTask::scrub(dns::Bytes reply) {
+  ldns_pkt* parsed = nullptr;
+  if (ldns_wire2pkt(&parsed, reply.data(), reply.size()) != LDNS_STATUS_OK) {
+    finish_with_servfail(dns::ede::Other, "the upstream answer does not parse");
+    return std::nullopt;
+  }
+  const dns::LdnsPkt packet(parsed);
+  const dns::LdnsRdf qname(ldns_dname_new_frm_data(static_cast<uint16_t>(question_.qname.length),
+                                                   question_.qname.bytes.data()));
+  const auto result = validator::scrub_answer(packet.get(), qname.get(),
+                                              static_cast<ldns_rr_type>(question_.qtype));
+  const std::string upstream = current_ ? current().name() : "";
+  if (result.refused) {
+    context_.security.event("answer_refused", fmt::format("{} upstream={} reason=\"{}\"",
+                                                          describe(), upstream, result.reason));
+    finish_with_servfail(dns::ede::Other, "the upstream answer was refused: " + result.reason);
+    return std::nullopt;
+  }
+  if (result.dropped.empty()) return std::vector<uint8_t>{};
+  for (const auto& dropped : result.dropped) {
+    ++context_.stats.scrubbed_rrsets;
+    context_.security.event(
+        "scrubbed", fmt::format("{} upstream={} owner={} type={} section={}", describe(),
+                                upstream, dropped.owner, dropped.type,
+                                dropped.section == validator::Section::Answer      ? "answer"
+                                : dropped.section == validator::Section::Authority ? "authority"
+                                                                                   : "additional"));
+  }
+  uint8_t* wire = nullptr;
+  size_t size = 0;
+  if (ldns_pkt2wire(&wire, result.message.get(), &size) != LDNS_STATUS_OK) {
+    finish_with_servfail(dns::ede::Other, "the scrubbed answer cannot be written");
+    return std::nullopt;
+  }
+  std::vector<uint8_t> out(wire, wire + size);
+  free(wire);  // NOLINT: ldns allocates with malloc
+  return out;
+}
+
+void QueryTask::continue_with_reply(dns::Bytes reply, const dns::MessageLayout& layout) {
   const uint8_t rcode = layout.header.rcode();
   // RFC 4035 3.1.4.1 / 5: RRSIGs are not RRsets of their own; an explicit RRSIG query is
   // relayed as it came, without AD, like an answer to a CD=1 client.

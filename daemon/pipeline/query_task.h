@@ -70,6 +70,8 @@ class QueryTask : public ExchangeListener {
   void give_up();
   bool is_lame(const dns::MessageLayout& layout) const;
   void finish_with_reply(dns::Bytes reply, const dns::MessageLayout& layout);
+  std::optional<std::vector<uint8_t>> scrub(dns::Bytes reply);
+  void continue_with_reply(dns::Bytes reply, const dns::MessageLayout& layout);
   bool is_validating() const;
   void start_validation(dns::Bytes reply);
   void finish_validated(const validator::AnswerValidation& result);
@@ -102,6 +104,7 @@ class QueryTask : public ExchangeListener {
   std::vector<uint8_t> lame_reply_;  // an upstream's SERVFAIL/REFUSED, relayed if nothing better
   std::string answered_by_;             // the upstream whose reply is being validated
   std::vector<uint8_t> reply_;          // that reply, kept while its keys are fetched
+  std::vector<uint8_t> scrubbed_;       // the upstream's reply once scrubbed
   std::unique_ptr<ValidationRun> validation_;  // freed with the task, never in its own callback
   Timer attempt_timer_;
   Timer deadline_timer_;
