@@ -25,6 +25,7 @@ QueryPipeline::QueryPipeline(TaskContext& context, std::shared_ptr<const Config>
       routing_(std::move(routing)),
       pins_(pin_table(*config_)),
       reaper_(context.io.loop) {
+  context_.pins = &pins_;
   if (context_.validation != nullptr) {
     context_.validation->fetch = [this](const validator::Need& need, ReplySink sink) {
       fetch_for_validation(need, std::move(sink));

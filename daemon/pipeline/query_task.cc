@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "daemon/pipeline/guard_check.h"
+#include "daemon/pipeline/pin_splice.h"
 #include "dns/answer_rewrite.h"
 #include "validator/scrub.h"
 #include "dns/dnssec_records.h"
@@ -285,6 +286,16 @@ std::optional<std::vector<uint8_t>> QueryTask::scrub(dns::Bytes reply) {
 }
 
 void QueryTask::continue_with_reply(dns::Bytes reply, const dns::MessageLayout& layout) {
+  // A CNAME chain into a pinned name ends in the pin (THREATS "Pinned names"); the pin is not
+  // DNSSEC data, so the answer is relayed without validation and without AD.
+  if (context_.pins != nullptr && !question_.checking_disabled()) {
+    if (auto spliced = splice_pins(reply, question_, *context_.pins)) {
+      ++context_.stats.pinned_answers;
+      scrubbed_ = std::move(*spliced);
+      const auto parsed = dns::parse_message(scrubbed_);
+      if (parsed.ok()) return deliver(scrubbed_, parsed.layout, nullptr);
+    }
+  }
   const uint8_t rcode = layout.header.rcode();
   // RFC 4035 3.1.4.1 / 5: RRSIGs are not RRsets of their own; an explicit RRSIG query is
   // relayed as it came, without AD, like an answer to a CD=1 client.

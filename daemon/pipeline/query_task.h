@@ -13,6 +13,7 @@
 #include "daemon/log.h"
 #include "daemon/net/tcp_exchange.h"
 #include "daemon/net/udp_exchange.h"
+#include "cache/pins.h"
 #include "daemon/net/upstream.h"
 #include "daemon/pipeline/validation_run.h"
 #include "daemon/stats.h"
@@ -36,6 +37,7 @@ struct TaskContext {
   const Loggers& log;
   SecurityLog& security;
   ValidationSetup* validation = nullptr;  // used when the config says dnssec validate
+  const cache::PinTable* pins = nullptr;    // the pipeline's pinned names
 };
 
 class QueryTask : public ExchangeListener {

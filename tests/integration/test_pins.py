@@ -59,6 +59,26 @@ class PinTest(unittest.TestCase):
         # Names that are not pinned still go upstream.
         self.assertEqual(addresses(vigild.query("other.example.test.", "A")), [POISON])
 
+    def test_a_pin_wins_at_the_end_of_an_upstream_cname_chain(self):
+        def script(request):
+            if request.qname_text.lower() == "shop.example.test.":
+                return [Send(reply_wire(request, [
+                    "shop.example.test. 300 IN CNAME cdn.example.test.",
+                    "cdn.example.test. 300 IN CNAME api.pay.test.",
+                    f"api.pay.test. 300 IN A {POISON}"]))]
+            return poisoning(request)
+
+        upstream = ScriptedUpstream("127.0.0.2", script)
+        upstream.__enter__()
+        self.addCleanup(upstream.stop)
+        vigild = Vigild("--upstream", upstream.endpoint, "--pin", "api.pay.test A 192.0.2.10")
+        self.addCleanup(vigild.stop)
+        for tcp in (False, True):
+            reply = vigild.query("shop.example.test.", "A", tcp=tcp)
+            self.assertEqual(addresses(reply), ["192.0.2.10"])
+            kinds = [dns.rdatatype.to_text(rrset.rdtype) for rrset in reply.answer]
+            self.assertEqual(kinds.count("CNAME"), 2)
+
     def test_pins_follow_a_reload_and_survive_a_restart(self):
         vigild = self.start("pin db.example.test A 10.0.0.5\n")
         self.assertEqual(addresses(vigild.query("db.example.test.", "A")), ["10.0.0.5"])
