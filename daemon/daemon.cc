@@ -28,7 +28,8 @@ Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
                                            : std::string()),
       context_{UpstreamIo{&loop_, random_, receive_buffer_, config_->outgoing_port_low,
                           config_->outgoing_port_high},
-               stats_, log_, security_, &validation_} {
+               stats_, log_, security_, &validation_},
+      pin_watch_(&loop_, log_, security_, stats_) {
   uv_loop_init(&loop_);
   validation_.key_cache = &key_cache_;
   validation_.bogus_cache = &bogus_cache_;
@@ -62,6 +63,7 @@ Daemon::~Daemon() {
   signals_.clear();
   clock_timer_.reset();
   anchor_tracker_.stop();
+  pin_watch_.stop();
   pipeline_.reset();
   uv_run(&loop_, UV_RUN_DEFAULT);  // run the close callbacks
   uv_loop_close(&loop_);
@@ -90,6 +92,7 @@ int Daemon::run() {
                                               Routing::build(*config_, nullptr, random_));
   start_listeners();
   start_anchor_tracking();
+  start_pin_watch();
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGTERM, [this] { stop(); }));
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGINT, [this] { stop(); }));
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGHUP, [this] { reload(); }));
@@ -117,6 +120,13 @@ void Daemon::start_anchor_tracking() {
     key_cache_.clear();
     bogus_cache_.clear();
   });
+}
+
+void Daemon::start_pin_watch() {
+  pin_watch_.start(config_->pin_watch, pinned_records(*config_),
+                   [this](const dns::QueryInfo& query, ReplySink sink) {
+                     pipeline_->resolve_unpinned(query, std::move(sink));
+                   });
 }
 
 // Every few seconds: has the wall clock jumped? Signatures were judged against the old time.
@@ -158,6 +168,7 @@ void Daemon::reload() {
   auto routing = Routing::build(fresh, &pipeline_->routing(), random_);
   config_ = std::make_shared<const Config>(std::move(fresh));
   pipeline_->reconfigure(config_, std::move(routing));
+  start_pin_watch();
   for (auto& listener : tcp_listeners_) listener->reconfigure(*pipeline_, *config_);
   warn_about(*config_);
   log_.main->info("reloaded {}: upstreams {}; {} forward zone(s)",

@@ -9,6 +9,7 @@
 
 #include "daemon/anchor_tracker.h"
 #include "daemon/clock_watch.h"
+#include "daemon/pin_watch.h"
 #include "daemon/config/config_loader.h"
 #include "daemon/csprng.h"
 #include "daemon/log.h"
@@ -39,6 +40,7 @@ class Daemon {
   void set_trust_anchors(const Config& config);
   void rebuild_anchor_set(const Config& config);
   void start_anchor_tracking();
+  void start_pin_watch();
   void watch_the_clock();
 
   uv_loop_t loop_{};
@@ -59,6 +61,7 @@ class Daemon {
   std::vector<std::unique_ptr<TcpListener>> tcp_listeners_;
   std::vector<std::unique_ptr<SignalWatcher>> signals_;
   ClockWatch clock_watch_;
+  PinWatch pin_watch_;
   std::unique_ptr<Timer> clock_timer_;
 };
 

@@ -15,7 +15,8 @@ struct Stats {
   uint64_t answers = 0, servfail = 0, truncated = 0;
   uint64_t deduplicated = 0;
   uint64_t pinned_answers = 0;  // answered from a pin, never from upstream
-  uint64_t guard_blocked = 0;   // answers refused for an address outside a guard  // client queries that joined an identical one in flight
+  uint64_t guard_blocked = 0;   // answers refused for an address outside a guard
+  uint64_t pin_mismatches = 0;  // pin-watch: live answers that disagreed with a pin  // client queries that joined an identical one in flight
   uint64_t tcp_connections = 0, tcp_rejected = 0, tcp_slow_closed = 0, tcp_idle_closed = 0;
 
   // Upstream side.

@@ -73,6 +73,7 @@ struct Config {
   DnssecMode dnssec = DnssecMode::Validate;
   std::vector<Pin> pins;
   std::vector<Guard> guards;
+  std::chrono::milliseconds pin_watch{0};  // 0: pinned names are not checked upstream
   std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
   std::vector<AccessRule> access_control;  // default: 127.0.0.0/8 and ::1/128 allow, rest refuse
 

@@ -77,6 +77,9 @@ void apply_trust_anchor_state(std::string_view value, Config& config) {
   if (!value.starts_with("/")) throw BadValue(in_quotes(value) + " is not an absolute path or none");
   config.trust_anchor_state_dir = std::string(value);
 }
+void apply_pin_watch(std::string_view value, Config& config) {
+  config.pin_watch = value == "off" ? std::chrono::milliseconds(0) : parse_duration(value);
+}
 void apply_guard(std::string_view value, Config& config) {
   add_guard(config.guards, parse_guard(value));
 }
@@ -164,6 +167,10 @@ const std::array kKeys = {
     ConfigKey{"pin", "'NAME TYPE RDATA'", kDnssec,
               "answer NAME from this record, never upstream", "none", true, apply_pin,
               [](Config& config) { config.pins.clear(); }},
+    ConfigKey{"pin-watch", "DURATION|off", kDnssec,
+              "resolve every pinned name upstream this often and report a live answer that "
+              "disagrees with its pin (event pin_mismatch)",
+              "off", false, apply_pin_watch, nullptr},
     ConfigKey{"guard", "'[*.]NAME CIDR...'", kDnssec,
               "resolve NAME (and with *. every name below it) as usual, but refuse an A/AAAA "
               "answer outside these prefixes with SERVFAIL (EDE 15) and a security event",

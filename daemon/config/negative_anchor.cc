@@ -58,7 +58,7 @@ std::vector<NegativeAnchor> default_negative_anchors() {
   // RFC 6303 4.4-4.6: ::, ::1, link-local fe80::/10, ULA fc00::/7 (RFC 4193), and the
   // documentation prefix 2001:db8::/32.
   const std::string zeros = "0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0";
-  for (const std::string zone : {"0." + zeros + ".ip6.arpa", "1." + zeros + ".ip6.arpa",
+  for (const std::string& zone : {"0." + zeros + ".ip6.arpa", "1." + zeros + ".ip6.arpa",
                                  std::string("8.e.f.ip6.arpa"), std::string("9.e.f.ip6.arpa"),
                                  std::string("a.e.f.ip6.arpa"), std::string("b.e.f.ip6.arpa"),
                                  std::string("c.f.ip6.arpa"), std::string("d.f.ip6.arpa"),

@@ -8,13 +8,15 @@
 
 namespace vigil {
 
-namespace {
-
-cache::PinTable pin_table(const Config& config) {
+std::vector<cache::PinnedRecord> pinned_records(const Config& config) {
   std::vector<cache::PinnedRecord> pins;
   for (const auto& pin : config.pins) pins.push_back({pin.name_wire, pin.type, pin.rdata});
-  return cache::PinTable(pins);
+  return pins;
 }
+
+namespace {
+
+cache::PinTable pin_table(const Config& config) { return cache::PinTable(pinned_records(config)); }
 
 }  // namespace
 

@@ -17,6 +17,9 @@
 
 namespace vigil {
 
+// The configuration's pins as the pin table and pin-watch take them.
+std::vector<cache::PinnedRecord> pinned_records(const Config& config);
+
 class QueryPipeline {
  public:
   QueryPipeline(TaskContext& context, std::shared_ptr<const Config> config, Routing routing);
@@ -25,6 +28,10 @@ class QueryPipeline {
   void handle_query(dns::Bytes wire, const SocketAddress& client, Transport transport,
                     ReplySink sink);
   void reconfigure(std::shared_ptr<const Config> config, Routing routing);
+  // Resolves `query` upstream as a client query would be, pins aside (pin-watch).
+  void resolve_unpinned(const dns::QueryInfo& query, ReplySink sink) {
+    forward(query, Transport::Tcp, std::move(sink));
+  }
   // Ends every task without answering: the daemon is stopping.
   void shutdown();
 

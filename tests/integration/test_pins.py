@@ -103,6 +103,28 @@ if __name__ == "__main__":
     unittest.main()
 
 
+class PinWatchTest(unittest.TestCase):
+    def test_pin_watch_reports_an_upstream_that_disagrees_with_a_pin(self):
+        def script(request):
+            if request.qname_text.lower() == "good.pay.test.":
+                return [Send(reply_wire(request, ["good.pay.test. 300 IN A 192.0.2.20"]))]
+            return poisoning(request)
+
+        with ScriptedUpstream("127.0.0.1", script) as upstream:
+            with Vigild("--upstream", upstream.endpoint, "--pin-watch", "200ms",
+                        "--pin", "api.pay.test A 192.0.2.10",
+                        "--pin", "good.pay.test A 192.0.2.20") as vigild:
+                vigild.wait_for_log(r"event=pin_mismatch name=api\.pay\.test\.", count=2)
+                events = vigild.security_events("pin_mismatch")
+                self.assertEqual({e["name"] for e in events}, {"api.pay.test."})
+                self.assertEqual(events[0]["live"], f'"{POISON}"')
+                self.assertGreaterEqual(vigild.stats()["pin_mismatches"], 2)
+                # Clients still get the pin.
+                self.assertEqual(addresses(vigild.query("api.pay.test.", "A")), ["192.0.2.10"])
+            asked = {r.qname_text.lower() for r in upstream.requests}
+            self.assertEqual(asked, {"api.pay.test.", "good.pay.test."})
+
+
 class GuardTest(unittest.TestCase):
     """Guarded names: resolved normally, but an address outside the allowlist is refused."""
 
