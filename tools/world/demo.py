@@ -10,6 +10,7 @@ With --check it runs those commands itself, checks the answers, and exits 0 or 1
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -49,8 +50,30 @@ TRIES = [
 ]
 
 
-def dig_command(arguments):
-    return ["dig", "@127.0.0.1", "-p", str(VIGIL_PORT)] + arguments
+def port_is_free(port):
+    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+        with socket.socket(socket.AF_INET, kind) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
+
+
+def world_base_port(wanted):
+    """`wanted` if it and the next port are free, else another free pair: a run that just ended
+    leaves NSD's port in TIME_WAIT for a minute, and NSD cannot bind it then."""
+    if port_is_free(wanted) and port_is_free(wanted + 1):
+        return wanted
+    for candidate in range(wanted + 2, wanted + 200, 2):
+        if port_is_free(candidate) and port_is_free(candidate + 1):
+            print(f"(port {wanted} is busy, the world uses {candidate} and {candidate + 1})")
+            return candidate
+    return wanted
+
+
+def dig_command(arguments, port=VIGIL_PORT):
+    return ["dig", "@127.0.0.1", "-p", str(port)] + arguments
 
 
 def wait_for_vigild(vigild, log_path, timeout=10):
@@ -65,14 +88,14 @@ def wait_for_vigild(vigild, log_path, timeout=10):
     return False
 
 
-def check_all():
+def check_all(port):
     failures = 0
     for arguments, expected, why in TRIES:
-        result = subprocess.run(dig_command(arguments), capture_output=True, text=True,
+        result = subprocess.run(dig_command(arguments, port), capture_output=True, text=True,
                                 timeout=20, check=False)
         ok = result.returncode == 0 and expected in result.stdout
         failures += not ok
-        print(f"{'ok  ' if ok else 'FAIL'} {' '.join(dig_command(arguments))}   # {why}")
+        print(f"{'ok  ' if ok else 'FAIL'} {' '.join(dig_command(arguments, port))}   # {why}")
         if not ok:
             print(result.stdout + result.stderr)
     return failures
@@ -80,6 +103,10 @@ def check_all():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-port", type=int, default=BASE_PORT,
+                        help="NSD's port; Unbound takes the next one (default %(default)s)")
+    parser.add_argument("--port", type=int, default=VIGIL_PORT,
+                        help="vigild's port (default %(default)s)")
     parser.add_argument("--check", action="store_true",
                         help="run the dig commands, check the answers, stop, exit 0 or 1")
     args = parser.parse_args()
@@ -89,7 +116,7 @@ def main():
         signal.signal(signum, lambda *_: stop_requested.append(True))
 
     directory = tempfile.mkdtemp(prefix="vigil-demo-")
-    world = world_module.World(directory, base_port=BASE_PORT)
+    world = world_module.World(directory, base_port=world_base_port(args.base_port))
     vigild = None
     try:
         world.start()
@@ -98,7 +125,7 @@ def main():
               f"{world.trust_anchor_file})")
         print(f"Unbound {world.unbound_address}  non-validating recursive resolver")
         log_path = os.path.join(directory, "vigild.log")
-        command = [VIGILD, "--listen", f"127.0.0.1:{VIGIL_PORT}", "--listen", f"[::1]:{VIGIL_PORT}",
+        command = [VIGILD, "--listen", f"127.0.0.1:{args.port}", "--listen", f"[::1]:{args.port}",
                    "--upstream", world.unbound_address, "--dnssec", "validate",
                    "--trust-anchor", str(world.trust_anchor_file),
                    "--trust-anchor-state", os.path.join(directory, "anchor-state"),
@@ -111,12 +138,12 @@ def main():
                 print("vigild did not start:\n" + log.read(), file=sys.stderr)
             return 1
         if args.check:
-            failures = check_all()
+            failures = check_all(args.port)
             print(f"demo check: {len(TRIES) - failures} ok, {failures} failed")
             return 1 if failures else 0
         print("\nTry:")
         for arguments, _, why in TRIES:
-            print(f"  {' '.join(dig_command(arguments)):<62} # {why}")
+            print(f"  {' '.join(dig_command(arguments, args.port)):<62} # {why}")
         print(f"\nvigild's log: {log_path}  (kill -USR1 {vigild.pid} logs its counters)")
         print("Ctrl-C stops everything.")
         while not stop_requested and vigild.poll() is None:
