@@ -33,6 +33,7 @@ Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
   uv_loop_init(&loop_);
   validation_.key_cache = &key_cache_;
   validation_.bogus_cache = &bogus_cache_;
+  context_.answers = &answer_cache_;
   validation_.stats = &stats_;
   set_trust_anchors(*config_);
 }
@@ -53,6 +54,7 @@ void Daemon::rebuild_anchor_set(const Config& config) {
   validation_.policy.bogus_ttl = static_cast<uint32_t>(config.bogus_ttl.count() / 1000);
   key_cache_.clear();  // what was proven under other anchors proves nothing now
   bogus_cache_.clear();
+  answer_cache_.clear();
 }
 
 Daemon::~Daemon() {
@@ -119,6 +121,7 @@ void Daemon::start_anchor_tracking() {
     rebuild_anchor_set(*config_);
     key_cache_.clear();
     bogus_cache_.clear();
+    answer_cache_.clear();
   });
 }
 
@@ -139,6 +142,7 @@ void Daemon::watch_the_clock() {
                     "chain of trust will be validated again at the new time", *jump);
     key_cache_.clear();
     bogus_cache_.clear();
+    answer_cache_.clear();
   }
   clock_timer_->start(kEveryMs, [this] { watch_the_clock(); });
 }

@@ -53,6 +53,7 @@ class Daemon {
   std::vector<uint8_t> receive_buffer_;
   cache::KeyCache key_cache_;
   cache::BogusCache bogus_cache_;
+  cache::MessageCache answer_cache_;
   ValidationSetup validation_;
   AnchorTracker anchor_tracker_;
   TaskContext context_;

@@ -4,6 +4,7 @@
 
 #include "daemon/config/access_control.h"
 #include "daemon/pipeline/query_check.h"
+#include "daemon/pipeline/client_answer.h"
 #include "dns/response.h"
 
 namespace vigil {
@@ -115,6 +116,7 @@ void QueryPipeline::forward(const dns::QueryInfo& query, Transport transport, Re
                             std::optional<dns::Bytes> route_name) {
   const auto& group = routing_.route(route_name ? *route_name : query.qname.view());
   if (answer_from_bogus_cache(*group, query, sink)) return;
+  if (answer_from_cache(*group, query, transport, sink)) return;
   std::string key = in_flight_key(*group, query);
   auto found = in_flight_.find(key);
   if (found != in_flight_.end()) {
@@ -137,6 +139,24 @@ bool QueryPipeline::answer_from_pins(const dns::QueryInfo& query, ReplySink& sin
   if (pins_.empty() || !pins_.is_pinned(query.qname.view())) return false;
   ++context_.stats.pinned_answers;
   sink(dns::make_local_answer(query, pins_.answer(query.qname.view(), query.qtype)));
+  return true;
+}
+
+// A question answered before, still within its TTL: no upstream query. Clients with CD=1 ask
+// for the data as the upstream has it now, so they always go upstream.
+bool QueryPipeline::answer_from_cache(const UpstreamGroup& group, const dns::QueryInfo& query,
+                                      Transport transport, ReplySink& sink) {
+  if (context_.answers == nullptr || query.checking_disabled()) return false;
+  auto cached = context_.answers->find(
+      cache::BogusCache::key(group.id, query.qname.view(), query.qtype, query.qclass),
+      uv_now(context_.io.loop));
+  if (!cached) return false;
+  const auto parsed = dns::parse_message(cached->wire);
+  if (!parsed.ok()) return false;
+  ++context_.stats.cache_hits;
+  ++context_.stats.answers;
+  sink(client_answer(cached->wire, parsed.layout, query, transport,
+                     cached->security == cache::Security::Secure, std::nullopt));
   return true;
 }
 

@@ -45,6 +45,8 @@ class QueryPipeline {
                std::optional<dns::Bytes> route_name = std::nullopt);
   void fetch_for_validation(const validator::Need& need, ReplySink sink);
   bool answer_from_pins(const dns::QueryInfo& query, ReplySink& sink);
+  bool answer_from_cache(const UpstreamGroup& group, const dns::QueryInfo& query,
+                         Transport transport, ReplySink& sink);
   bool answer_from_bogus_cache(const UpstreamGroup& group, const dns::QueryInfo& query,
                                ReplySink& sink);
   void count_local_reply(const char* reason);

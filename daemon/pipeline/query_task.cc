@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "daemon/pipeline/client_answer.h"
 #include "daemon/pipeline/guard_check.h"
 #include "daemon/pipeline/pin_splice.h"
 #include "dns/answer_rewrite.h"
@@ -10,6 +11,12 @@
 #include "dns/response.h"
 
 namespace vigil {
+
+namespace {
+uint16_t ede_code_of_insecure(const validator::Verdict& verdict) {
+  return verdict.is_insecure() ? validator::ede_code(verdict.reason) : 0;
+}
+}  // namespace
 
 QueryTask::QueryTask(TaskContext& context, std::shared_ptr<const Config> config,
                      std::shared_ptr<UpstreamGroup> group, const dns::QueryInfo& question,
@@ -291,6 +298,7 @@ void QueryTask::continue_with_reply(dns::Bytes reply, const dns::MessageLayout& 
   if (context_.pins != nullptr && !question_.checking_disabled()) {
     if (auto spliced = splice_pins(reply, question_, *context_.pins)) {
       ++context_.stats.pinned_answers;
+      pinned_tail_ = true;
       scrubbed_ = std::move(*spliced);
       const auto parsed = dns::parse_message(scrubbed_);
       if (parsed.ok()) return deliver(scrubbed_, parsed.layout, nullptr);
@@ -381,34 +389,33 @@ void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout,
       extended_error = dns::ExtendedError{code, verdict->detail};
     }
   }
-  // RFC 4035 3.2.1: RRSIG, NSEC and NSEC3 only for clients that set DO.
-  std::vector<uint8_t> plain;
-  dns::ParseResult plain_parsed;
+  store_in_cache(reply, layout, verdict);
   for (auto& waiter : retire_and_take_waiters()) {
-    dns::Bytes bytes = reply;
-    const dns::MessageLayout* lay = &layout;
-    if (!waiter.query.dnssec_ok) {
-      if (plain.empty()) {
-        plain = dns::without_dnssec_records(reply, waiter.query.qtype);
-        plain_parsed = dns::parse_message(plain);
-      }
-      if (!plain.empty() && plain_parsed.ok()) {
-        bytes = plain;
-        lay = &plain_parsed.layout;
-      }
-    }
-    dns::RewriteOptions options;
-    options.max_size = waiter.transport == Transport::Udp ? waiter.query.udp_reply_limit() : 65535;
-    // RFC 6840 5.7: AD for a secure answer when the client showed it understands (DO or AD).
-    options.authenticated =
-        secure && (waiter.query.dnssec_ok || (waiter.query.flags & dns::flag::AD) != 0);
-    options.extended_error = extended_error;
-    auto answer = dns::rewrite_answer_for_client(bytes, *lay, waiter.query, options);
+    auto answer = client_answer(reply, layout, waiter.query, waiter.transport, secure,
+                                extended_error);
     if (answer.size() > 2 && (answer[2] & 0x02)) ++context_.stats.truncated;
     ++context_.stats.answers;
     waiter.sink(std::move(answer));
   }
   finish();
+}
+
+// Answers to clients that asked with CD=1 (and the validator's own fetches) are never cached:
+// they were not validated. Pinned tails are not either: the pins answer for themselves.
+void QueryTask::store_in_cache(dns::Bytes reply, const dns::MessageLayout& layout,
+                               const validator::Verdict* verdict) {
+  if (context_.answers == nullptr || question_.checking_disabled() || pinned_tail_) return;
+  const uint8_t rcode = layout.header.rcode();
+  if (rcode != dns::rcode::NOERROR && rcode != dns::rcode::NXDOMAIN) return;
+  const cache::Security security = verdict == nullptr        ? cache::Security::Unchecked
+                                   : verdict->is_secure()     ? cache::Security::Secure
+                                                              : cache::Security::Insecure;
+  if (verdict != nullptr && !verdict->is_secure() && ede_code_of_insecure(*verdict) != 0) {
+    return;  // insecure with a reason worth an EDE: re-validated each time, not cached
+  }
+  context_.answers->store(cache::BogusCache::key(group_->id, question_.qname.view(),
+                                                 question_.qtype, question_.qclass),
+                          reply, security, now());
 }
 
 void QueryTask::finish_with_servfail(uint16_t ede_code, const std::string& text) {

@@ -13,6 +13,7 @@
 #include "daemon/log.h"
 #include "daemon/net/tcp_exchange.h"
 #include "daemon/net/udp_exchange.h"
+#include "cache/message_cache.h"
 #include "cache/pins.h"
 #include "daemon/net/upstream.h"
 #include "daemon/pipeline/validation_run.h"
@@ -38,6 +39,7 @@ struct TaskContext {
   SecurityLog& security;
   ValidationSetup* validation = nullptr;  // used when the config says dnssec validate
   const cache::PinTable* pins = nullptr;    // the pipeline's pinned names
+  cache::MessageCache* answers = nullptr;   // the answer cache
 };
 
 class QueryTask : public ExchangeListener {
@@ -79,6 +81,8 @@ class QueryTask : public ExchangeListener {
   void finish_validated(const validator::AnswerValidation& result);
   void deliver(dns::Bytes reply, const dns::MessageLayout& layout,
                const validator::Verdict* verdict);
+  void store_in_cache(dns::Bytes reply, const dns::MessageLayout& layout,
+                      const validator::Verdict* verdict);
   void finish_with_servfail(uint16_t ede_code, const std::string& text);
   void finish();
   std::vector<Waiter> retire_and_take_waiters();
@@ -107,6 +111,7 @@ class QueryTask : public ExchangeListener {
   std::string answered_by_;             // the upstream whose reply is being validated
   std::vector<uint8_t> reply_;          // that reply, kept while its keys are fetched
   std::vector<uint8_t> scrubbed_;       // the upstream's reply once scrubbed
+  bool pinned_tail_ = false;            // the reply's chain ended in a pinned name
   std::unique_ptr<ValidationRun> validation_;  // freed with the task, never in its own callback
   Timer attempt_timer_;
   Timer deadline_timer_;

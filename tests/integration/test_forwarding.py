@@ -1,4 +1,5 @@
 """Forwarding through vigild over UDP and TCP, truncation and TCP fallback, EDNS sizes."""
+import time
 import unittest
 
 import dns.flags
@@ -88,6 +89,24 @@ class ForwardingTest(unittest.TestCase):
         self.assertEqual(reply.rcode(), dns.rcode.BADVERS)
         self.assertEqual(reply.edns, 0)
         self.assertEqual(len(self.upstream.requests), 0)
+
+
+class CacheTest(unittest.TestCase):
+    def test_the_second_identical_question_is_answered_from_the_cache(self):
+        with ScriptedUpstream("127.0.0.1", zone_script(RECORDS)) as upstream:
+            with Vigild("--upstream", upstream.endpoint) as vigild:
+                first = vigild.query("www.example.test.", "A")
+                time.sleep(1.1)
+                second = vigild.query("WWW.example.TEST.", "A", tcp=True)
+                self.assertEqual(len(upstream.requests), 1, "the second came from the cache")
+                self.assertEqual([r.to_text() for r in second.answer[0]], ["192.0.2.80"])
+                self.assertLess(second.answer[0].ttl, first.answer[0].ttl)  # counting down
+                self.assertEqual(second.question[0].name.to_text(), "WWW.example.TEST.")
+                self.assertEqual(vigild.stats()["cache_hits"], 1)
+                # NXDOMAIN without an SOA says nothing about its lifetime: asked again.
+                vigild.query("nothing.example.test.", "A")
+                vigild.query("nothing.example.test.", "A")
+                self.assertEqual(len(upstream.requests), 3)
 
 
 class Ipv6Test(unittest.TestCase):

@@ -78,14 +78,16 @@ class RealWorldTest(unittest.TestCase):
         whole = self.dig("+tcp", world_zones.BIG_TXT_NAME, "TXT")
         self.assertIn("ANSWER: 10", whole)
 
-    def test_split_dns_zone_goes_straight_to_nsd(self):
-        before = self.vigild.stats()
+    def test_split_dns_zone_goes_straight_to_nsd_and_is_cached(self):
         self.assertEqual(self.short("intranet.corp.test", "A"), ["10.0.0.80"])
-        self.assertEqual(self.short("intranet.corp.test", "A", "+tcp"), ["10.0.0.80"])
+        before = self.vigild.stats()
+        self.assertIn("status: NXDOMAIN", self.dig("fresh-name.corp.test", "A"))
+        self.assertIn("status: NXDOMAIN", self.dig("+tcp", "fresh-name.corp.test", "A"))
         after = self.vigild.stats()
-        self.assertEqual(after["upstream_queries"] - before["upstream_queries"], 2)
+        # One upstream query: the second (over TCP) came from the cache, negative answers too.
+        self.assertEqual(after["upstream_queries"] - before["upstream_queries"], 1)
+        self.assertEqual(after["cache_hits"] - before["cache_hits"], 1)
         self.assertIn("flags: qr rd ra;", self.dig("db.corp.test"), "no AA from a forwarder")
-
 
 class DemoTest(unittest.TestCase):
     def test_demo_check_passes(self):

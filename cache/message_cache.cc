@@ -1,0 +1,128 @@
+#include "cache/message_cache.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "dns/message.h"
+#include "dns/name.h"
+#include "dns/types.h"
+
+namespace vigil::cache {
+
+namespace {
+
+constexpr std::size_t kFixedRecordFields = 10;  // type, class, TTL, RDLENGTH
+
+struct RecordView {
+  std::size_t ttl_offset = 0;
+  uint16_t type = 0;
+  std::size_t rdata_offset = 0;
+  uint16_t rdlength = 0;
+  bool in_authority = false;
+};
+
+// Every record after the question, in order; nullopt if the message is malformed.
+std::optional<std::vector<RecordView>> records_of(dns::Bytes wire) {
+  if (wire.size() < dns::kHeaderSize) return std::nullopt;
+  const auto parsed = dns::parse_message(wire);
+  if (!parsed.ok()) return std::nullopt;
+  const auto& header = parsed.layout.header;
+  const unsigned total = header.ancount + header.nscount + header.arcount;
+  std::vector<RecordView> records;
+  std::size_t offset = parsed.layout.question_end;
+  for (unsigned i = 0; i < total; ++i) {
+    const auto after_name = dns::skip_name(wire, offset);
+    if (!after_name || *after_name + kFixedRecordFields > wire.size()) return std::nullopt;
+    RecordView view;
+    view.type = dns::read_u16(wire.data() + *after_name);
+    view.ttl_offset = *after_name + 4;
+    view.rdlength = dns::read_u16(wire.data() + *after_name + 8);
+    view.rdata_offset = *after_name + kFixedRecordFields;
+    view.in_authority = i >= header.ancount && i < header.ancount + header.nscount;
+    if (view.rdata_offset + view.rdlength > wire.size()) return std::nullopt;
+    records.push_back(view);
+    offset = view.rdata_offset + view.rdlength;
+  }
+  return records;
+}
+
+void write_u32(uint8_t* p, uint32_t value) {
+  p[0] = static_cast<uint8_t>(value >> 24);
+  p[1] = static_cast<uint8_t>(value >> 16);
+  p[2] = static_cast<uint8_t>(value >> 8);
+  p[3] = static_cast<uint8_t>(value);
+}
+
+}  // namespace
+
+std::optional<uint32_t> cache_ttl(dns::Bytes wire) {
+  const auto records = records_of(wire);
+  if (!records) return std::nullopt;
+  const auto parsed = dns::parse_message(wire);
+  const bool negative = parsed.layout.header.ancount == 0 ||
+                        parsed.layout.header.rcode() == dns::rcode::NXDOMAIN;
+  uint32_t ttl = std::numeric_limits<uint32_t>::max();
+  for (const auto& record : *records) {
+    if (record.type == dns::rrtype::OPT) continue;
+    const uint32_t record_ttl = dns::read_u32(wire.data() + record.ttl_offset);
+    if (negative) {
+      // RFC 2308 5: a negative answer lives min(SOA TTL, SOA MINIMUM); without SOA, not at all.
+      if (record.type != dns::rrtype::SOA || !record.in_authority || record.rdlength < 4) continue;
+      const uint32_t minimum = dns::read_u32(wire.data() + record.rdata_offset + record.rdlength - 4);
+      ttl = std::min({ttl, record_ttl, minimum, MessageCache::kMaxNegativeTtl});
+    } else {
+      ttl = std::min(ttl, record_ttl);
+    }
+  }
+  if (ttl == std::numeric_limits<uint32_t>::max()) return 0;
+  return std::min(ttl, MessageCache::kMaxTtl);
+}
+
+void age_ttls(std::vector<uint8_t>& wire, uint32_t elapsed) {
+  const auto records = records_of(wire);
+  if (!records) return;
+  for (const auto& record : *records) {
+    if (record.type == dns::rrtype::OPT) continue;
+    const uint32_t ttl = dns::read_u32(wire.data() + record.ttl_offset);
+    write_u32(wire.data() + record.ttl_offset, ttl > elapsed ? ttl - elapsed : 0);
+  }
+}
+
+std::optional<CachedAnswer> MessageCache::find(const std::string& key, uint64_t now_ms) {
+  const auto found = entries_.find(key);
+  if (found == entries_.end()) return std::nullopt;
+  if (found->second.answer.expires_ms <= now_ms) {
+    recency_.erase(found->second.recency);
+    entries_.erase(found);
+    return std::nullopt;
+  }
+  recency_.splice(recency_.begin(), recency_, found->second.recency);
+  CachedAnswer answer = found->second.answer;
+  age_ttls(answer.wire, static_cast<uint32_t>((now_ms - answer.stored_ms) / 1000));
+  return answer;
+}
+
+void MessageCache::store(const std::string& key, dns::Bytes wire, Security security,
+                         uint64_t now_ms) {
+  const auto ttl = cache_ttl(wire);
+  if (!ttl || *ttl == 0) return;
+  if (auto found = entries_.find(key); found != entries_.end()) {
+    recency_.erase(found->second.recency);
+    entries_.erase(found);
+  }
+  while (entries_.size() >= max_entries_ && !recency_.empty()) {
+    entries_.erase(recency_.back());
+    recency_.pop_back();
+  }
+  recency_.push_front(key);
+  entries_[key] = Entry{CachedAnswer{std::vector<uint8_t>(wire.begin(), wire.end()), security,
+                                     now_ms, now_ms + uint64_t{*ttl} * 1000},
+                        recency_.begin()};
+}
+
+void MessageCache::clear() {
+  entries_.clear();
+  recency_.clear();
+}
+
+}  // namespace vigil::cache

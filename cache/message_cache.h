@@ -1,0 +1,61 @@
+// The answer cache: scrubbed, validated upstream answers kept until their TTL runs out, so that
+// a second identical question is answered without an upstream query. Loop-thread only; the
+// clock is passed in. (Ranking, locking, serve-stale and a byte budget are still to come.)
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "dns/wire.h"
+
+namespace vigil::cache {
+
+enum class Security : uint8_t { Unchecked, Insecure, Secure };
+
+struct CachedAnswer {
+  std::vector<uint8_t> wire;  // the upstream reply (after scrubbing), TTLs as of `stored_ms`
+  Security security = Security::Unchecked;
+  uint64_t stored_ms = 0;
+  uint64_t expires_ms = 0;
+};
+
+class MessageCache {
+ public:
+  static constexpr std::size_t kDefaultMaxEntries = 10000;
+  static constexpr uint32_t kMaxTtl = 86400;         // THREATS rule 13: TTLs are clamped
+  static constexpr uint32_t kMaxNegativeTtl = 3600;  // RFC 2308 5: negative answers, less
+
+  explicit MessageCache(std::size_t max_entries = kDefaultMaxEntries) : max_entries_(max_entries) {}
+
+  // The entry for `key` with its TTLs counted down to `now_ms`; nullopt when absent or expired.
+  std::optional<CachedAnswer> find(const std::string& key, uint64_t now_ms);
+
+  // Keeps `wire` for its smallest TTL (answers) or its SOA's negative TTL (RFC 2308), clamped;
+  // a TTL of 0 is not kept. The least recently used entry goes when the cache is full.
+  void store(const std::string& key, dns::Bytes wire, Security security, uint64_t now_ms);
+
+  void clear();
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    CachedAnswer answer;
+    std::list<std::string>::iterator recency;
+  };
+  std::size_t max_entries_;
+  std::unordered_map<std::string, Entry> entries_;
+  std::list<std::string> recency_;  // most recently used first
+};
+
+// The smallest TTL of the message's records, or for a negative answer min(SOA TTL, SOA minimum)
+// (RFC 2308 5); nullopt if the message does not parse. OPT records do not count.
+std::optional<uint32_t> cache_ttl(dns::Bytes wire);
+
+// Lowers every record's TTL by `elapsed` seconds (never below 0); OPT records are left alone.
+void age_ttls(std::vector<uint8_t>& wire, uint32_t elapsed);
+
+}  // namespace vigil::cache

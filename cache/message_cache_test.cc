@@ -1,0 +1,91 @@
+#include "cache/message_cache.h"
+
+#include <doctest/doctest.h>
+
+#include "dns/ldns_ptr.h"
+
+using namespace vigil;
+
+namespace {
+
+std::vector<uint8_t> message(ldns_pkt_rcode rcode, std::initializer_list<const char*> answer,
+                             std::initializer_list<const char*> authority = {}) {
+  dns::LdnsPkt packet(ldns_pkt_new());
+  ldns_pkt_set_qr(packet.get(), true);
+  ldns_pkt_set_rcode(packet.get(), rcode);
+  ldns_rr* question = nullptr;
+  REQUIRE(ldns_rr_new_question_frm_str(&question, "www.example.test. IN A", nullptr, nullptr) ==
+          LDNS_STATUS_OK);
+  ldns_pkt_push_rr(packet.get(), LDNS_SECTION_QUESTION, question);
+  for (const char* text : answer) {
+    ldns_rr* rr = nullptr;
+    REQUIRE(ldns_rr_new_frm_str(&rr, text, 300, nullptr, nullptr) == LDNS_STATUS_OK);
+    ldns_pkt_push_rr(packet.get(), LDNS_SECTION_ANSWER, rr);
+  }
+  for (const char* text : authority) {
+    ldns_rr* rr = nullptr;
+    REQUIRE(ldns_rr_new_frm_str(&rr, text, 300, nullptr, nullptr) == LDNS_STATUS_OK);
+    ldns_pkt_push_rr(packet.get(), LDNS_SECTION_AUTHORITY, rr);
+  }
+  uint8_t* wire = nullptr;
+  size_t size = 0;
+  REQUIRE(ldns_pkt2wire(&wire, packet.get(), &size) == LDNS_STATUS_OK);
+  std::vector<uint8_t> out(wire, wire + size);
+  free(wire);  // NOLINT: ldns allocates with malloc
+  return out;
+}
+
+uint32_t first_ttl(const std::vector<uint8_t>& wire) {
+  ldns_pkt* parsed = nullptr;
+  REQUIRE(ldns_wire2pkt(&parsed, wire.data(), wire.size()) == LDNS_STATUS_OK);
+  const dns::LdnsPkt packet(parsed);
+  const ldns_rr_list* list = ldns_pkt_answer(packet.get());
+  if (ldns_rr_list_rr_count(list) == 0) list = ldns_pkt_authority(packet.get());
+  return ldns_rr_ttl(ldns_rr_list_rr(list, 0));
+}
+
+}  // namespace
+
+TEST_CASE("RFC 1035 3.2.1: an answer is cached for its smallest TTL, and TTLs count down") {
+  cache::MessageCache cache;
+  const auto wire = message(LDNS_RCODE_NOERROR, {"www.example.test. 300 IN A 192.0.2.1",
+                                                 "www.example.test. 120 IN A 192.0.2.2"});
+  CHECK(cache::cache_ttl(wire) == 120u);
+  cache.store("k", wire, cache::Security::Secure, 1'000'000);
+  const auto hit = cache.find("k", 1'000'000 + 50'500);
+  REQUIRE(hit.has_value());
+  CHECK(hit->security == cache::Security::Secure);
+  CHECK(first_ttl(hit->wire) == 250);  // 300 - 50 s
+  CHECK_FALSE(cache.find("k", 1'000'000 + 120'000).has_value());
+}
+
+TEST_CASE("RFC 2308 5: a negative answer lives min(SOA TTL, SOA minimum), capped") {
+  const auto nxdomain = message(LDNS_RCODE_NXDOMAIN, {},
+                                {"example.test. 3600 IN SOA ns. host. 1 2 3 4 900"});
+  CHECK(cache::cache_ttl(nxdomain) == 900u);
+  const auto long_negative = message(LDNS_RCODE_NXDOMAIN, {},
+                                     {"example.test. 86400 IN SOA ns. host. 1 2 3 4 86400"});
+  CHECK(cache::cache_ttl(long_negative) == cache::MessageCache::kMaxNegativeTtl);
+  // Without an SOA a negative answer says nothing about how long it holds: not cached.
+  CHECK(cache::cache_ttl(message(LDNS_RCODE_NXDOMAIN, {})) == 0u);
+  cache::MessageCache cache;
+  cache.store("none", message(LDNS_RCODE_NXDOMAIN, {}), cache::Security::Insecure, 0);
+  CHECK(cache.size() == 0);
+}
+
+TEST_CASE("THREATS rule 13: TTLs are clamped to a day") {
+  CHECK(cache::cache_ttl(message(LDNS_RCODE_NOERROR,
+                                 {"www.example.test. 604800 IN A 192.0.2.1"})) == 86400u);
+}
+
+TEST_CASE("the least recently used answer goes first when the cache is full") {
+  cache::MessageCache cache(2);
+  const auto wire = message(LDNS_RCODE_NOERROR, {"www.example.test. 300 IN A 192.0.2.1"});
+  cache.store("a", wire, cache::Security::Unchecked, 0);
+  cache.store("b", wire, cache::Security::Unchecked, 0);
+  CHECK(cache.find("a", 1000).has_value());  // "a" is now the most recently used
+  cache.store("c", wire, cache::Security::Unchecked, 0);
+  CHECK(cache.find("a", 1000).has_value());
+  CHECK_FALSE(cache.find("b", 1000).has_value());
+  CHECK(cache.find("c", 1000).has_value());
+}
