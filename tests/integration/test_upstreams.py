@@ -49,10 +49,15 @@ class UpstreamTest(unittest.TestCase):
             self.assertEqual(a_addresses(reply), ["192.0.2.22"])
         # After its first timeout the dead upstream's RTT estimate sends queries elsewhere
         # (an occasional exploring probe aside), so later queries cost no timeout.
-        self.assertLessEqual(len(dead.requests), 3)
-        started = time.monotonic()
-        vigild.query("fast.example.test.", "A")
-        self.assertLess(time.monotonic() - started, 0.15)
+        self.assertLessEqual(len(dead.requests), 3)  # before the quick queries below
+        # One query in 16 explores another upstream (and may wait for the dead one): most of
+        # five must be quick.
+        quick = 0
+        for i in range(5):
+            started = time.monotonic()
+            vigild.query(f"fast{i}.example.test.", "A")
+            quick += time.monotonic() - started < 0.15
+        self.assertGreaterEqual(quick, 3)
 
     def test_dead_upstream_is_backed_off_and_reported(self):
         dead = self.start_upstream("127.0.0.20", silent)
