@@ -103,7 +103,7 @@ std::optional<CachedAnswer> MessageCache::find(const std::string& key, uint64_t 
 }
 
 void MessageCache::store(const std::string& key, dns::Bytes wire, Security security,
-                         uint64_t now_ms) {
+                         uint64_t now_ms, const std::string& upstream) {
   const auto ttl = cache_ttl(wire);
   if (!ttl || *ttl == 0) return;
   if (auto found = entries_.find(key); found != entries_.end()) {
@@ -116,8 +116,22 @@ void MessageCache::store(const std::string& key, dns::Bytes wire, Security secur
   }
   recency_.push_front(key);
   entries_[key] = Entry{CachedAnswer{std::vector<uint8_t>(wire.begin(), wire.end()), security,
-                                     now_ms, now_ms + uint64_t{*ttl} * 1000},
+                                     now_ms, now_ms + uint64_t{*ttl} * 1000, upstream},
                         recency_.begin()};
+}
+
+std::size_t MessageCache::flush_unvalidated_from(const std::string& upstream) {
+  std::size_t flushed = 0;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (it->second.answer.upstream == upstream && it->second.answer.security != Security::Secure) {
+      recency_.erase(it->second.recency);
+      it = entries_.erase(it);
+      ++flushed;
+    } else {
+      ++it;
+    }
+  }
+  return flushed;
 }
 
 void MessageCache::clear() {

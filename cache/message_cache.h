@@ -21,6 +21,7 @@ struct CachedAnswer {
   Security security = Security::Unchecked;
   uint64_t stored_ms = 0;
   uint64_t expires_ms = 0;
+  std::string upstream;  // who answered, for a flush when it is under attack
 };
 
 class MessageCache {
@@ -36,7 +37,12 @@ class MessageCache {
 
   // Keeps `wire` for its smallest TTL (answers) or its SOA's negative TTL (RFC 2308), clamped;
   // a TTL of 0 is not kept. The least recently used entry goes when the cache is full.
-  void store(const std::string& key, dns::Bytes wire, Security security, uint64_t now_ms);
+  void store(const std::string& key, dns::Bytes wire, Security security, uint64_t now_ms,
+             const std::string& upstream = {});
+
+  // THREATS rule 6: forgets the answers from `upstream` that were not validated as secure
+  // (a forged one could be among them); returns how many.
+  std::size_t flush_unvalidated_from(const std::string& upstream);
 
   void clear();
   std::size_t size() const { return entries_.size(); }

@@ -89,3 +89,17 @@ TEST_CASE("the least recently used answer goes first when the cache is full") {
   CHECK_FALSE(cache.find("b", 1000).has_value());
   CHECK(cache.find("c", 1000).has_value());
 }
+
+TEST_CASE("THREATS rule 6: an upstream under attack loses its unvalidated answers") {
+  cache::MessageCache cache;
+  const auto wire = message(LDNS_RCODE_NOERROR, {"www.example.test. 300 IN A 192.0.2.1"});
+  cache.store("secure", wire, cache::Security::Secure, 0, "u1");
+  cache.store("unchecked", wire, cache::Security::Unchecked, 0, "u1");
+  cache.store("insecure", wire, cache::Security::Insecure, 0, "u1");
+  cache.store("other", wire, cache::Security::Unchecked, 0, "u2");
+  CHECK(cache.flush_unvalidated_from("u1") == 2);
+  CHECK(cache.find("secure", 0).has_value());
+  CHECK(cache.find("other", 0).has_value());
+  CHECK_FALSE(cache.find("unchecked", 0).has_value());
+  CHECK_FALSE(cache.find("insecure", 0).has_value());
+}

@@ -34,6 +34,8 @@ Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
   validation_.key_cache = &key_cache_;
   validation_.bogus_cache = &bogus_cache_;
   context_.answers = &answer_cache_;
+  context_.near_misses = &near_miss_watch_;
+  near_miss_watch_.set_threshold(config_->near_miss_threshold);
   validation_.stats = &stats_;
   set_trust_anchors(*config_);
 }
@@ -169,6 +171,7 @@ void Daemon::reload() {
   context_.io.port_high = fresh.outgoing_port_high;
   set_trust_anchors(fresh);
   start_anchor_tracking();
+  near_miss_watch_.set_threshold(fresh.near_miss_threshold);
   auto routing = Routing::build(fresh, &pipeline_->routing(), random_);
   config_ = std::make_shared<const Config>(std::move(fresh));
   pipeline_->reconfigure(config_, std::move(routing));

@@ -54,6 +54,7 @@ class Daemon {
   cache::KeyCache key_cache_;
   cache::BogusCache bogus_cache_;
   cache::MessageCache answer_cache_;
+  NearMissWatch near_miss_watch_{10};
   ValidationSetup validation_;
   AnchorTracker anchor_tracker_;
   TaskContext context_;

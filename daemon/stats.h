@@ -25,6 +25,7 @@ struct Stats {
   uint64_t upstream_timeouts = 0, upstream_errors = 0;
   uint64_t tc_retries = 0;
   uint64_t near_misses = 0, unwanted_replies = 0;
+  uint64_t spoofing_alerts = 0;  // near-miss threshold reached for an upstream
   uint64_t scrubbed_rrsets = 0;  // RRsets dropped from upstream answers (THREATS rule 9)
 
   // DNSSEC: verdicts on upstream answers (answers relayed with CD=1 are not counted).

@@ -83,6 +83,8 @@ struct Config {
   std::chrono::milliseconds upstream_timeout{1500};  // one attempt at one upstream
   std::chrono::milliseconds query_timeout{5000};     // a client query, all attempts together
   bool use_0x20 = true;
+  unsigned near_miss_threshold = 10;  // near misses per upstream in 10 s that raise an alert (0: off)
+  bool near_miss_flush = true;        // ...and forget that upstream's unvalidated cached answers
   bool use_cookies = true;
 
   // Client listeners.

@@ -107,6 +107,12 @@ void apply_query_timeout(std::string_view value, Config& config) {
 void apply_use_0x20(std::string_view value, Config& config) {
   config.use_0x20 = parse_yes_no(value);
 }
+void apply_near_miss_threshold(std::string_view value, Config& config) {
+  config.near_miss_threshold = static_cast<unsigned>(parse_unsigned(value, 0, 100000));
+}
+void apply_near_miss_flush(std::string_view value, Config& config) {
+  config.near_miss_flush = parse_yes_no(value);
+}
 void apply_cookies(std::string_view value, Config& config) {
   config.use_cookies = parse_yes_no(value);
 }
@@ -186,6 +192,14 @@ const std::array kKeys = {
               apply_query_timeout, nullptr},
     ConfigKey{"use-0x20", "yes|no", kUpstreamClient, "randomize the letter case of query names",
               "yes", false, apply_use_0x20, nullptr},
+    ConfigKey{"near-miss-threshold", "N", kUpstreamClient,
+              "near misses from one upstream within 10 s that raise a spoofing_suspected "
+              "alert (0: never)",
+              "10", false, apply_near_miss_threshold, nullptr},
+    ConfigKey{"near-miss-flush", "yes|no", kUpstreamClient,
+              "on that alert, forget the cached answers from that upstream that were not "
+              "validated as secure",
+              "yes", false, apply_near_miss_flush, nullptr},
     ConfigKey{"cookies", "yes|no", kUpstreamClient, "send DNS cookies (RFC 7873) upstream", "yes",
               false, apply_cookies, nullptr},
     ConfigKey{"tcp-idle-timeout", "DURATION", kTcp, "close a client connection idle this long",

@@ -193,6 +193,18 @@ void QueryTask::on_near_miss(Transport transport, MismatchReason reason) {
   context_.security.event(
       "near_miss", fmt::format("{} upstream={} transport={} reason={}", describe(),
                                current().name(), to_string(transport), to_string(reason)));
+  // THREATS rule 6: many near misses mean someone is guessing: alert, and forget what this
+  // upstream told us that nothing but its word vouches for.
+  if (context_.near_misses != nullptr && context_.near_misses->record(current().name(), now())) {
+    ++context_.stats.spoofing_alerts;
+    const std::size_t flushed = config_->near_miss_flush && context_.answers != nullptr
+                                    ? context_.answers->flush_unvalidated_from(current().name())
+                                    : 0;
+    context_.security.event(
+        "spoofing_suspected",
+        fmt::format("upstream={} near_misses={} window_ms={} flushed_answers={}", current().name(),
+                    config_->near_miss_threshold, NearMissWatch::kWindowMs, flushed));
+  }
   // THREATS rule 6: keep waiting on UDP, and ask again over TCP where guessing does not work.
   start_tcp("near miss");
 }
@@ -415,7 +427,7 @@ void QueryTask::store_in_cache(dns::Bytes reply, const dns::MessageLayout& layou
   }
   context_.answers->store(cache::BogusCache::key(group_->id, question_.qname.view(),
                                                  question_.qtype, question_.qclass),
-                          reply, security, now());
+                          reply, security, now(), current_ ? current().name() : answered_by_);
 }
 
 void QueryTask::finish_with_servfail(uint16_t ede_code, const std::string& text) {

@@ -16,6 +16,7 @@
 #include "cache/message_cache.h"
 #include "cache/pins.h"
 #include "daemon/net/upstream.h"
+#include "daemon/pipeline/near_miss_watch.h"
 #include "daemon/pipeline/validation_run.h"
 #include "daemon/stats.h"
 #include "daemon/uv_handles.h"
@@ -40,6 +41,7 @@ struct TaskContext {
   ValidationSetup* validation = nullptr;  // used when the config says dnssec validate
   const cache::PinTable* pins = nullptr;    // the pipeline's pinned names
   cache::MessageCache* answers = nullptr;   // the answer cache
+  NearMissWatch* near_misses = nullptr;      // spoofing alerts per upstream
 };
 
 class QueryTask : public ExchangeListener {

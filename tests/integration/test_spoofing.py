@@ -141,6 +141,33 @@ class ForgedReplyTest(unittest.TestCase):
                                 "the near miss must trigger TCP at once, not after a timeout")
 
 
+class SpoofingAlertTest(unittest.TestCase):
+    def test_a_burst_of_near_misses_alerts_and_flushes_unvalidated_answers(self):
+        def script(request):
+            if request.transport == "tcp" or not request.qname_text.lower().startswith("attacked"):
+                return [genuine_reply(request)]
+            forged = [Send(with_txid(forged_reply(request), (request.message.id + d) % 65536))
+                      for d in range(1, 21)]
+            return forged + [genuine_reply(request, delay=0.3)]
+
+        with ScriptedUpstream("127.0.0.1", script) as upstream:
+            with Vigild("--upstream", upstream.endpoint, "--near-miss-threshold", "5") as vigild:
+                vigild.query("cached.example.test.", "A")  # an unvalidated (dnssec off) answer
+                vigild.query("cached.example.test.", "A")
+                self.assertEqual(len(upstream.requests), 1, "the second came from the cache")
+                for i in range(8):  # each forged burst costs vigild at least one near miss
+                    self.assertEqual(a_addresses(vigild.query(f"attacked{i}.example.test.", "A")),
+                                     [GENUINE])
+                vigild.wait_for_log(r"event=spoofing_suspected")
+                event = vigild.security_events("spoofing_suspected")[0]
+                self.assertEqual(event["upstream"], upstream.endpoint)
+                self.assertEqual(event["flushed_answers"], "1")
+                self.assertGreaterEqual(vigild.stats()["spoofing_alerts"], 1)
+                before = len(upstream.requests)
+                vigild.query("cached.example.test.", "A")  # flushed: asked upstream again
+                self.assertEqual(len(upstream.requests), before + 1)
+
+
 class CookieTest(unittest.TestCase):
     def test_reply_without_the_servers_cookie_is_refused_once_it_sent_one(self):
         server_cookie = bytes(range(8))
