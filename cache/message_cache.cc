@@ -78,6 +78,14 @@ std::optional<uint32_t> cache_ttl(dns::Bytes wire) {
   return std::min(ttl, MessageCache::kMaxTtl);
 }
 
+void set_ttls(std::vector<uint8_t>& wire, uint32_t ttl) {
+  const auto records = records_of(wire);
+  if (!records) return;
+  for (const auto& record : *records) {
+    if (record.type != dns::rrtype::OPT) write_u32(wire.data() + record.ttl_offset, ttl);
+  }
+}
+
 void age_ttls(std::vector<uint8_t>& wire, uint32_t elapsed) {
   const auto records = records_of(wire);
   if (!records) return;
@@ -92,8 +100,10 @@ std::optional<CachedAnswer> MessageCache::find(const std::string& key, uint64_t 
   const auto found = entries_.find(key);
   if (found == entries_.end()) return std::nullopt;
   if (found->second.answer.expires_ms <= now_ms) {
-    recency_.erase(found->second.recency);
-    entries_.erase(found);
+    if (now_ms - found->second.answer.expires_ms > kMaxStaleMs) {  // no use even when stale
+      recency_.erase(found->second.recency);
+      entries_.erase(found);
+    }
     return std::nullopt;
   }
   recency_.splice(recency_.begin(), recency_, found->second.recency);
@@ -118,6 +128,21 @@ void MessageCache::store(const std::string& key, dns::Bytes wire, Security secur
   entries_[key] = Entry{CachedAnswer{std::vector<uint8_t>(wire.begin(), wire.end()), security,
                                      now_ms, now_ms + uint64_t{*ttl} * 1000, upstream},
                         recency_.begin()};
+}
+
+std::optional<CachedAnswer> MessageCache::find_stale(const std::string& key,
+                                                     uint64_t now_ms) const {
+  const auto found = entries_.find(key);
+  if (found == entries_.end()) return std::nullopt;
+  const CachedAnswer& entry = found->second.answer;
+  // THREATS rule 13: only data that was validated or proven insecure is served stale.
+  if (entry.security == Security::Unchecked || entry.expires_ms > now_ms ||
+      now_ms - entry.expires_ms > kMaxStaleMs) {
+    return std::nullopt;
+  }
+  CachedAnswer stale = entry;
+  set_ttls(stale.wire, kStaleTtl);
+  return stale;
 }
 
 std::size_t MessageCache::flush_unvalidated_from(const std::string& upstream) {

@@ -32,8 +32,17 @@ class MessageCache {
 
   explicit MessageCache(std::size_t max_entries = kDefaultMaxEntries) : max_entries_(max_entries) {}
 
+  // RFC 8767 5: how long past its expiry an answer may still be served when no upstream
+  // answers, and with what TTL.
+  static constexpr uint64_t kMaxStaleMs = 3600 * 1000;
+  static constexpr uint32_t kStaleTtl = 30;
+
   // The entry for `key` with its TTLs counted down to `now_ms`; nullopt when absent or expired.
   std::optional<CachedAnswer> find(const std::string& key, uint64_t now_ms);
+
+  // RFC 8767 (serve-stale): an expired entry, at most kMaxStaleMs past its expiry, that was
+  // validated as secure or proven insecure (never unchecked data), with TTLs of kStaleTtl.
+  std::optional<CachedAnswer> find_stale(const std::string& key, uint64_t now_ms) const;
 
   // Keeps `wire` for its smallest TTL (answers) or its SOA's negative TTL (RFC 2308), clamped;
   // a TTL of 0 is not kept. The least recently used entry goes when the cache is full.
@@ -60,6 +69,9 @@ class MessageCache {
 // The smallest TTL of the message's records, or for a negative answer min(SOA TTL, SOA minimum)
 // (RFC 2308 5); nullopt if the message does not parse. OPT records do not count.
 std::optional<uint32_t> cache_ttl(dns::Bytes wire);
+
+// Sets every record's TTL to `ttl`; OPT records are left alone.
+void set_ttls(std::vector<uint8_t>& wire, uint32_t ttl);
 
 // Lowers every record's TTL by `elapsed` seconds (never below 0); OPT records are left alone.
 void age_ttls(std::vector<uint8_t>& wire, uint32_t elapsed);

@@ -103,3 +103,17 @@ TEST_CASE("THREATS rule 6: an upstream under attack loses its unvalidated answer
   CHECK_FALSE(cache.find("unchecked", 0).has_value());
   CHECK_FALSE(cache.find("insecure", 0).has_value());
 }
+
+TEST_CASE("RFC 8767: only validated or insecure answers are served stale, for a bounded time") {
+  cache::MessageCache cache;
+  const auto wire = message(LDNS_RCODE_NOERROR, {"www.example.test. 60 IN A 192.0.2.1"});
+  cache.store("secure", wire, cache::Security::Secure, 0);
+  cache.store("unchecked", wire, cache::Security::Unchecked, 0);
+  CHECK_FALSE(cache.find_stale("secure", 30'000).has_value());  // not expired yet
+  CHECK_FALSE(cache.find("secure", 61'000).has_value());        // expired for normal use
+  const auto stale = cache.find_stale("secure", 61'000);
+  REQUIRE(stale.has_value());
+  CHECK(first_ttl(stale->wire) == cache::MessageCache::kStaleTtl);
+  CHECK_FALSE(cache.find_stale("unchecked", 61'000).has_value());  // THREATS rule 13
+  CHECK_FALSE(cache.find_stale("secure", 60'000 + cache::MessageCache::kMaxStaleMs + 1));
+}

@@ -15,6 +15,7 @@ struct Stats {
   uint64_t answers = 0, servfail = 0, truncated = 0;
   uint64_t deduplicated = 0;
   uint64_t cache_hits = 0;  // answered from the answer cache, no upstream query
+  uint64_t stale_answers = 0;  // RFC 8767: expired answers served when no upstream answered
   uint64_t pinned_answers = 0;  // answered from a pin, never from upstream
   uint64_t guard_blocked = 0;   // answers refused for an address outside a guard
   uint64_t pin_mismatches = 0;  // pin-watch: live answers that disagreed with a pin  // client queries that joined an identical one in flight

@@ -39,7 +39,7 @@ constexpr uint16_t ECS = 8, COOKIE = 10, PADDING = 12, EDE = 15;
 
 // RFC 8914 Extended DNS Error info-codes vigil emits.
 namespace ede {
-constexpr uint16_t Other = 0, DnssecBogus = 6, Blocked = 15, Prohibited = 18, NotReady = 14,
+constexpr uint16_t Other = 0, StaleAnswer = 3, DnssecBogus = 6, Blocked = 15, Prohibited = 18, NotReady = 14,
                    NoReachableAuthority = 22, NetworkError = 23;
 }
 

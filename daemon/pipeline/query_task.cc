@@ -239,6 +239,7 @@ void QueryTask::give_up() {
     auto parsed = dns::parse_message(reply);
     return finish_with_reply(reply, parsed.layout);
   }
+  if (serve_stale()) return;
   if (saw_network_error_) {
     return finish_with_servfail(dns::ede::NetworkError, "no upstream could be reached");
   }
@@ -410,6 +411,27 @@ void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout,
     waiter.sink(std::move(answer));
   }
   finish();
+}
+
+// RFC 8767: when no upstream answers, an answer that expired not long ago is better than
+// SERVFAIL, if it was validated or proven insecure (THREATS rule 13); it says it is stale (EDE 3).
+bool QueryTask::serve_stale() {
+  if (context_.answers == nullptr || question_.checking_disabled()) return false;
+  const auto stale = context_.answers->find_stale(
+      cache::BogusCache::key(group_->id, question_.qname.view(), question_.qtype,
+                             question_.qclass),
+      now());
+  if (!stale) return false;
+  const auto parsed = dns::parse_message(stale->wire);
+  if (!parsed.ok()) return false;
+  const dns::ExtendedError stale_answer{dns::ede::StaleAnswer, "no upstream answered"};
+  for (auto& waiter : retire_and_take_waiters()) {
+    ++context_.stats.stale_answers;
+    waiter.sink(client_answer(stale->wire, parsed.layout, waiter.query, waiter.transport,
+                              stale->security == cache::Security::Secure, stale_answer));
+  }
+  finish();
+  return true;
 }
 
 // Answers to clients that asked with CD=1 (and the validator's own fetches) are never cached:

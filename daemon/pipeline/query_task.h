@@ -74,6 +74,7 @@ class QueryTask : public ExchangeListener {
   void on_attempt_timeout();
   void record_failure(uint32_t timeout_ms);
   void give_up();
+  bool serve_stale();
   bool is_lame(const dns::MessageLayout& layout) const;
   void finish_with_reply(dns::Bytes reply, const dns::MessageLayout& layout);
   std::optional<std::vector<uint8_t>> scrub(dns::Bytes reply);
