@@ -55,7 +55,7 @@ void write_u32(uint8_t* p, uint32_t value) {
 
 }  // namespace
 
-std::optional<uint32_t> cache_ttl(dns::Bytes wire) {
+std::optional<uint32_t> cache_ttl(dns::Bytes wire, const CacheLimits& limits) {
   const auto records = records_of(wire);
   if (!records) return std::nullopt;
   const auto parsed = dns::parse_message(wire);
@@ -69,13 +69,15 @@ std::optional<uint32_t> cache_ttl(dns::Bytes wire) {
       // RFC 2308 5: a negative answer lives min(SOA TTL, SOA MINIMUM); without SOA, not at all.
       if (record.type != dns::rrtype::SOA || !record.in_authority || record.rdlength < 4) continue;
       const uint32_t minimum = dns::read_u32(wire.data() + record.rdata_offset + record.rdlength - 4);
-      ttl = std::min({ttl, record_ttl, minimum, MessageCache::kMaxNegativeTtl});
+      ttl = std::min({ttl, record_ttl, minimum, limits.max_negative_ttl});
     } else {
       ttl = std::min(ttl, record_ttl);
     }
   }
   if (ttl == std::numeric_limits<uint32_t>::max()) return 0;
-  return std::min(ttl, MessageCache::kMaxTtl);
+  return std::clamp(ttl, std::min(limits.min_ttl, negative ? limits.max_negative_ttl
+                                                           : limits.max_ttl),
+                    negative ? limits.max_negative_ttl : limits.max_ttl);
 }
 
 void set_ttls(std::vector<uint8_t>& wire, uint32_t ttl) {
@@ -114,13 +116,14 @@ std::optional<CachedAnswer> MessageCache::find(const std::string& key, uint64_t 
 
 void MessageCache::store(const std::string& key, dns::Bytes wire, Security security,
                          uint64_t now_ms, const std::string& upstream) {
-  const auto ttl = cache_ttl(wire);
+  if (limits_.max_entries == 0) return;
+  const auto ttl = cache_ttl(wire, limits_);
   if (!ttl || *ttl == 0) return;
   if (auto found = entries_.find(key); found != entries_.end()) {
     recency_.erase(found->second.recency);
     entries_.erase(found);
   }
-  while (entries_.size() >= max_entries_ && !recency_.empty()) {
+  while (entries_.size() >= limits_.max_entries && !recency_.empty()) {
     entries_.erase(recency_.back());
     recency_.pop_back();
   }

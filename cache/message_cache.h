@@ -24,13 +24,20 @@ struct CachedAnswer {
   std::string upstream;  // who answered, for a flush when it is under attack
 };
 
+// THREATS rule 13: TTLs are clamped; the operator may tighten or loosen the clamps.
+struct CacheLimits {
+  std::size_t max_entries = 10000;  // 0: no answer cache at all
+  uint32_t min_ttl = 0;             // seconds; raises short TTLs (0: as the zone says)
+  uint32_t max_ttl = 86400;
+  uint32_t max_negative_ttl = 3600;  // RFC 2308 5: negative answers are kept for less
+};
+
 class MessageCache {
  public:
-  static constexpr std::size_t kDefaultMaxEntries = 10000;
-  static constexpr uint32_t kMaxTtl = 86400;         // THREATS rule 13: TTLs are clamped
-  static constexpr uint32_t kMaxNegativeTtl = 3600;  // RFC 2308 5: negative answers, less
+  static constexpr uint32_t kMaxNegativeTtl = CacheLimits{}.max_negative_ttl;
 
-  explicit MessageCache(std::size_t max_entries = kDefaultMaxEntries) : max_entries_(max_entries) {}
+  explicit MessageCache(CacheLimits limits = {}) : limits_(limits) {}
+  void set_limits(const CacheLimits& limits) { limits_ = limits; }
 
   // RFC 8767 5: how long past its expiry an answer may still be served when no upstream
   // answers, and with what TTL.
@@ -61,14 +68,15 @@ class MessageCache {
     CachedAnswer answer;
     std::list<std::string>::iterator recency;
   };
-  std::size_t max_entries_;
+  CacheLimits limits_;
   std::unordered_map<std::string, Entry> entries_;
   std::list<std::string> recency_;  // most recently used first
 };
 
 // The smallest TTL of the message's records, or for a negative answer min(SOA TTL, SOA minimum)
-// (RFC 2308 5); nullopt if the message does not parse. OPT records do not count.
-std::optional<uint32_t> cache_ttl(dns::Bytes wire);
+// (RFC 2308 5), clamped by `limits`; 0 for a negative answer without SOA; nullopt if the message
+// does not parse. OPT records do not count.
+std::optional<uint32_t> cache_ttl(dns::Bytes wire, const CacheLimits& limits = {});
 
 // Sets every record's TTL to `ttl`; OPT records are left alone.
 void set_ttls(std::vector<uint8_t>& wire, uint32_t ttl);

@@ -79,7 +79,7 @@ TEST_CASE("THREATS rule 13: TTLs are clamped to a day") {
 }
 
 TEST_CASE("the least recently used answer goes first when the cache is full") {
-  cache::MessageCache cache(2);
+  cache::MessageCache cache(cache::CacheLimits{2, 0, 86400, 3600});
   const auto wire = message(LDNS_RCODE_NOERROR, {"www.example.test. 300 IN A 192.0.2.1"});
   cache.store("a", wire, cache::Security::Unchecked, 0);
   cache.store("b", wire, cache::Security::Unchecked, 0);
@@ -116,4 +116,19 @@ TEST_CASE("RFC 8767: only validated or insecure answers are served stale, for a 
   CHECK(first_ttl(stale->wire) == cache::MessageCache::kStaleTtl);
   CHECK_FALSE(cache.find_stale("unchecked", 61'000).has_value());  // THREATS rule 13
   CHECK_FALSE(cache.find_stale("secure", 60'000 + cache::MessageCache::kMaxStaleMs + 1));
+}
+
+TEST_CASE("THREATS rule 13: the operator's TTL clamps apply; a size of 0 caches nothing") {
+  const cache::CacheLimits limits{100, 60, 600, 30};
+  CHECK(cache::cache_ttl(message(LDNS_RCODE_NOERROR, {"www.example.test. 5 IN A 192.0.2.1"}),
+                         limits) == 60u);
+  CHECK(cache::cache_ttl(message(LDNS_RCODE_NOERROR, {"www.example.test. 9000 IN A 192.0.2.1"}),
+                         limits) == 600u);
+  CHECK(cache::cache_ttl(message(LDNS_RCODE_NXDOMAIN, {},
+                                 {"example.test. 3600 IN SOA ns. host. 1 2 3 4 900"}),
+                         limits) == 30u);
+  cache::MessageCache none(cache::CacheLimits{0, 0, 86400, 3600});
+  none.store("k", message(LDNS_RCODE_NOERROR, {"www.example.test. 300 IN A 192.0.2.1"}),
+             cache::Security::Secure, 0);
+  CHECK(none.size() == 0);
 }

@@ -9,6 +9,11 @@ namespace vigil {
 
 namespace {
 
+cache::CacheLimits cache_limits(const Config& config) {
+  return {config.cache_size, config.cache_min_ttl, config.cache_max_ttl,
+          config.cache_max_negative_ttl};
+}
+
 std::string addresses_text(const std::vector<SocketAddress>& addresses) {
   std::string text;
   for (const auto& address : addresses) text += (text.empty() ? "" : " ") + address.to_string();
@@ -34,6 +39,7 @@ Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
   validation_.key_cache = &key_cache_;
   validation_.bogus_cache = &bogus_cache_;
   context_.answers = &answer_cache_;
+  answer_cache_.set_limits(cache_limits(*config_));
   context_.near_misses = &near_miss_watch_;
   near_miss_watch_.set_threshold(config_->near_miss_threshold);
   validation_.stats = &stats_;
@@ -170,6 +176,7 @@ void Daemon::reload() {
   context_.io.port_low = fresh.outgoing_port_low;
   context_.io.port_high = fresh.outgoing_port_high;
   set_trust_anchors(fresh);
+  answer_cache_.set_limits(cache_limits(fresh));
   start_anchor_tracking();
   near_miss_watch_.set_threshold(fresh.near_miss_threshold);
   auto routing = Routing::build(fresh, &pipeline_->routing(), random_);

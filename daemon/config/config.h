@@ -87,6 +87,12 @@ struct Config {
   bool near_miss_flush = true;        // ...and forget that upstream's unvalidated cached answers
   bool use_cookies = true;
 
+  // The answer cache (THREATS rule 13: TTLs clamped).
+  unsigned cache_size = 10000;  // answers kept at most; 0: no answer cache
+  uint32_t cache_min_ttl = 0;   // seconds
+  uint32_t cache_max_ttl = 86400;
+  uint32_t cache_max_negative_ttl = 3600;
+
   // Client listeners.
   std::chrono::milliseconds tcp_idle_timeout{10000};
   unsigned tcp_max_connections = 256;

@@ -23,6 +23,7 @@ constexpr std::string_view kUpstreams = "Upstreams";
 constexpr std::string_view kDnssec = "DNSSEC and pinned names";
 constexpr std::string_view kUpstreamClient = "Upstream client";
 constexpr std::string_view kTcp = "TCP listeners";
+constexpr std::string_view kCache = "Cache";
 constexpr std::string_view kLogging = "Logging";
 
 // One DNS message over TCP is up to 65535 octets plus its 2-octet length (RFC 1035 4.2.2): a
@@ -116,6 +117,18 @@ void apply_near_miss_flush(std::string_view value, Config& config) {
 void apply_cookies(std::string_view value, Config& config) {
   config.use_cookies = parse_yes_no(value);
 }
+void apply_cache_size(std::string_view value, Config& config) {
+  config.cache_size = static_cast<unsigned>(parse_unsigned(value, 0, 10'000'000));
+}
+void apply_cache_min_ttl(std::string_view value, Config& config) {
+  config.cache_min_ttl = static_cast<uint32_t>(parse_unsigned(value, 0, 3600));
+}
+void apply_cache_max_ttl(std::string_view value, Config& config) {
+  config.cache_max_ttl = static_cast<uint32_t>(parse_unsigned(value, 1, 7 * 86400));
+}
+void apply_cache_max_negative_ttl(std::string_view value, Config& config) {
+  config.cache_max_negative_ttl = static_cast<uint32_t>(parse_unsigned(value, 0, 86400));
+}
 void apply_tcp_idle_timeout(std::string_view value, Config& config) {
   config.tcp_idle_timeout = parse_duration(value);
 }
@@ -202,6 +215,17 @@ const std::array kKeys = {
               "yes", false, apply_near_miss_flush, nullptr},
     ConfigKey{"cookies", "yes|no", kUpstreamClient, "send DNS cookies (RFC 7873) upstream", "yes",
               false, apply_cookies, nullptr},
+    ConfigKey{"cache-size", "N", kCache,
+              "answers the cache keeps at most, least recently used first out (0: no cache)",
+              "10000", false, apply_cache_size, nullptr},
+    ConfigKey{"cache-min-ttl", "SECONDS", kCache,
+              "keep answers at least this long, whatever their TTL says (0-3600)", "0", false,
+              apply_cache_min_ttl, nullptr},
+    ConfigKey{"cache-max-ttl", "SECONDS", kCache, "keep answers at most this long (1-604800)",
+              "86400", false, apply_cache_max_ttl, nullptr},
+    ConfigKey{"cache-max-negative-ttl", "SECONDS", kCache,
+              "keep NXDOMAIN and NODATA answers at most this long (RFC 2308; 0-86400)", "3600",
+              false, apply_cache_max_negative_ttl, nullptr},
     ConfigKey{"tcp-idle-timeout", "DURATION", kTcp, "close a client connection idle this long",
               "10000ms", false, apply_tcp_idle_timeout, nullptr},
     ConfigKey{"tcp-max-connections", "N", kTcp, "client connections at once (1-65535)", "256",

@@ -222,7 +222,9 @@ TEST_CASE("--help lists every flag of the contract and every key") {
         "--outgoing-port-range", "--upstream-timeout", "--query-timeout", "--use-0x20",
         "--cookies", "--tcp-idle-timeout", "--tcp-max-connections",
         "--tcp-max-queries-per-connection", "--tcp-max-buffered-bytes", "--insecure",
-        "--bogus-ttl", "--trust-anchor-state", "--guard"}) {
+        "--bogus-ttl", "--trust-anchor-state", "--guard", "--pin-watch", "--cache-size",
+        "--cache-min-ttl", "--cache-max-ttl", "--cache-max-negative-ttl",
+        "--near-miss-threshold", "--near-miss-flush"}) {
     CAPTURE(flag);
     CHECK(help.find(flag) != std::string::npos);
   }

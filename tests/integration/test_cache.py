@@ -56,5 +56,24 @@ class ServeStaleTest(unittest.TestCase):
         self.assertEqual(vigild.stats()["stale_answers"], 0)
 
 
+class CacheKnobTest(unittest.TestCase):
+    def test_cache_size_0_and_max_ttl(self):
+        def script(request):
+            return [Send(reply_wire(request, [f"{request.qname_text} 3600 IN A 192.0.2.80"]))]
+
+        with ScriptedUpstream("127.0.0.1", script) as upstream:
+            with Vigild("--upstream", upstream.endpoint, "--cache-size", "0") as uncached:
+                uncached.query("a.example.test.", "A")
+                uncached.query("a.example.test.", "A")
+                self.assertEqual(len(upstream.requests), 2)
+            with Vigild("--upstream", upstream.endpoint, "--cache-max-ttl", "1") as short:
+                short.query("b.example.test.", "A")
+                self.assertEqual(short.query("b.example.test.", "A").answer[0].ttl, 3600)
+                self.assertEqual(len(upstream.requests), 3)  # the second was a cache hit
+                time.sleep(1.1)  # ... kept for 1 s only, whatever the TTL says
+                short.query("b.example.test.", "A")
+                self.assertEqual(len(upstream.requests), 4)
+
+
 if __name__ == "__main__":
     unittest.main()
