@@ -24,9 +24,7 @@ class BogusCache {
   // entries the expired ones are dropped, and if none is, everything.
   static constexpr std::size_t kMaxEntries = 10000;
 
-  // The key of a question routed to upstream group `group_id`; the name is folded to lower case.
-  static std::string key(uint64_t group_id, dns::Bytes qname, uint16_t qtype, uint16_t qclass);
-
+  // Keys are cache::question_key().
   std::optional<BogusAnswer> find(const std::string& key, uint64_t now_ms) const;
   void store(const std::string& key, BogusAnswer answer, uint64_t now_ms, uint64_t ttl_ms);
   void clear() { entries_.clear(); }

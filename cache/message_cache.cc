@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "dns/dnssec_records.h"
 #include "dns/message.h"
 #include "dns/name.h"
 #include "dns/types.h"
@@ -110,7 +111,9 @@ std::optional<CachedAnswer> MessageCache::find(const std::string& key, uint64_t 
   }
   recency_.splice(recency_.begin(), recency_, found->second.recency);
   CachedAnswer answer = found->second.answer;
-  age_ttls(answer.wire, static_cast<uint32_t>((now_ms - answer.stored_ms) / 1000));
+  const auto elapsed = static_cast<uint32_t>((now_ms - answer.stored_ms) / 1000);
+  age_ttls(answer.wire, elapsed);
+  age_ttls(answer.plain, elapsed);
   return answer;
 }
 
@@ -128,8 +131,11 @@ void MessageCache::store(const std::string& key, dns::Bytes wire, Security secur
     recency_.pop_back();
   }
   recency_.push_front(key);
-  entries_[key] = Entry{CachedAnswer{std::vector<uint8_t>(wire.begin(), wire.end()), security,
-                                     now_ms, now_ms + uint64_t{*ttl} * 1000, upstream},
+  const auto parsed = dns::parse_message(wire);
+  const uint16_t qtype = parsed.layout.question ? parsed.layout.question->qtype : 0;
+  entries_[key] = Entry{CachedAnswer{std::vector<uint8_t>(wire.begin(), wire.end()),
+                                     dns::without_dnssec_records(wire, qtype), security, now_ms,
+                                     now_ms + uint64_t{*ttl} * 1000, upstream},
                         recency_.begin()};
 }
 
@@ -145,6 +151,7 @@ std::optional<CachedAnswer> MessageCache::find_stale(const std::string& key,
   }
   CachedAnswer stale = entry;
   set_ttls(stale.wire, kStaleTtl);
+  set_ttls(stale.plain, kStaleTtl);
   return stale;
 }
 

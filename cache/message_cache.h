@@ -17,7 +17,8 @@ namespace vigil::cache {
 enum class Security : uint8_t { Unchecked, Insecure, Secure };
 
 struct CachedAnswer {
-  std::vector<uint8_t> wire;  // the upstream reply (after scrubbing), TTLs as of `stored_ms`
+  std::vector<uint8_t> wire;   // the upstream reply (after scrubbing), TTLs as of `stored_ms`
+  std::vector<uint8_t> plain;  // the same without RRSIG/NSEC/NSEC3, for clients without DO
   Security security = Security::Unchecked;
   uint64_t stored_ms = 0;
   uint64_t expires_ms = 0;

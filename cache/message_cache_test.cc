@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "dns/ldns_ptr.h"
+#include "tests/support/test_messages.h"
 
 using namespace vigil;
 
@@ -10,29 +10,7 @@ namespace {
 
 std::vector<uint8_t> message(ldns_pkt_rcode rcode, std::initializer_list<const char*> answer,
                              std::initializer_list<const char*> authority = {}) {
-  dns::LdnsPkt packet(ldns_pkt_new());
-  ldns_pkt_set_qr(packet.get(), true);
-  ldns_pkt_set_rcode(packet.get(), rcode);
-  ldns_rr* question = nullptr;
-  REQUIRE(ldns_rr_new_question_frm_str(&question, "www.example.test. IN A", nullptr, nullptr) ==
-          LDNS_STATUS_OK);
-  ldns_pkt_push_rr(packet.get(), LDNS_SECTION_QUESTION, question);
-  for (const char* text : answer) {
-    ldns_rr* rr = nullptr;
-    REQUIRE(ldns_rr_new_frm_str(&rr, text, 300, nullptr, nullptr) == LDNS_STATUS_OK);
-    ldns_pkt_push_rr(packet.get(), LDNS_SECTION_ANSWER, rr);
-  }
-  for (const char* text : authority) {
-    ldns_rr* rr = nullptr;
-    REQUIRE(ldns_rr_new_frm_str(&rr, text, 300, nullptr, nullptr) == LDNS_STATUS_OK);
-    ldns_pkt_push_rr(packet.get(), LDNS_SECTION_AUTHORITY, rr);
-  }
-  uint8_t* wire = nullptr;
-  size_t size = 0;
-  REQUIRE(ldns_pkt2wire(&wire, packet.get(), &size) == LDNS_STATUS_OK);
-  std::vector<uint8_t> out(wire, wire + size);
-  free(wire);  // NOLINT: ldns allocates with malloc
-  return out;
+  return testing::test_message(rcode, answer, authority);
 }
 
 uint32_t first_ttl(const std::vector<uint8_t>& wire) {

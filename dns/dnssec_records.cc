@@ -1,6 +1,7 @@
 #include "dns/dnssec_records.h"
 
 #include "dns/ldns_ptr.h"
+#include "dns/ldns_wire.h"
 
 namespace vigil::dns {
 
@@ -36,12 +37,7 @@ std::vector<uint8_t> without_dnssec_records(Bytes wire, uint16_t qtype) {
   ldns_pkt_set_authority(packet.get(), authority);
   ldns_pkt_set_ancount(packet.get(), static_cast<uint16_t>(ldns_rr_list_rr_count(answer)));
   ldns_pkt_set_nscount(packet.get(), static_cast<uint16_t>(ldns_rr_list_rr_count(authority)));
-  uint8_t* rendered = nullptr;
-  size_t size = 0;
-  if (ldns_pkt2wire(&rendered, packet.get(), &size) != LDNS_STATUS_OK) return {};
-  std::vector<uint8_t> out(rendered, rendered + size);
-  free(rendered);  // NOLINT: ldns allocates with malloc
-  return out;
+  return packet_wire(packet.get()).value_or(std::vector<uint8_t>{});
 }
 
 }  // namespace vigil::dns

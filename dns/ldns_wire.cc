@@ -18,6 +18,15 @@ std::optional<std::vector<uint8_t>> rdata_wire(const ldns_rr* rr) {
   return std::vector<uint8_t>(begin, begin + ldns_buffer_position(buffer.get()));
 }
 
+std::optional<std::vector<uint8_t>> packet_wire(const ldns_pkt* packet) {
+  uint8_t* wire = nullptr;
+  size_t size = 0;
+  if (ldns_pkt2wire(&wire, packet, &size) != LDNS_STATUS_OK) return std::nullopt;
+  std::vector<uint8_t> out(wire, wire + size);
+  free(wire);  // NOLINT: ldns allocates with malloc
+  return out;
+}
+
 std::vector<uint8_t> owner_wire(const ldns_rr* rr) {
   const ldns_rdf* owner = ldns_rr_owner(rr);
   std::vector<uint8_t> wire(ldns_rdf_data(owner), ldns_rdf_data(owner) + ldns_rdf_size(owner));

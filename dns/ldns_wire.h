@@ -15,6 +15,9 @@ namespace vigil::dns {
 // The RDATA, uncompressed; nullopt if ldns cannot render it.
 std::optional<std::vector<uint8_t>> rdata_wire(const ldns_rr* rr);
 
+// The whole message in wire form (names compressed); nullopt if ldns cannot render it.
+std::optional<std::vector<uint8_t>> packet_wire(const ldns_pkt* packet);
+
 // The owner name in lower-case wire form.
 std::vector<uint8_t> owner_wire(const ldns_rr* rr);
 

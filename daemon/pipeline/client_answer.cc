@@ -7,16 +7,20 @@ namespace vigil {
 
 std::vector<uint8_t> client_answer(dns::Bytes reply, const dns::MessageLayout& layout,
                                    const dns::QueryInfo& client, Transport transport, bool secure,
-                                   const std::optional<dns::ExtendedError>& extended_error) {
+                                   const std::optional<dns::ExtendedError>& extended_error,
+                                   const std::vector<uint8_t>* plain) {
   dns::Bytes bytes = reply;
   const dns::MessageLayout* used = &layout;
-  std::vector<uint8_t> plain;
+  std::vector<uint8_t> rendered;
   dns::ParseResult plain_parsed;
   if (!client.dnssec_ok) {
-    plain = dns::without_dnssec_records(reply, client.qtype);
-    plain_parsed = dns::parse_message(plain);
-    if (!plain.empty() && plain_parsed.ok()) {
-      bytes = plain;
+    if (plain == nullptr) {
+      rendered = dns::without_dnssec_records(reply, client.qtype);
+      plain = &rendered;
+    }
+    plain_parsed = dns::parse_message(*plain);
+    if (!plain->empty() && plain_parsed.ok()) {
+      bytes = *plain;
       used = &plain_parsed.layout;
     }
   }

@@ -14,8 +14,11 @@
 
 namespace vigil {
 
+// `plain`, when given, is `reply` already without DNSSEC records (the cache keeps both, so a hit
+// for a non-DO client is not re-rendered each time).
 std::vector<uint8_t> client_answer(dns::Bytes reply, const dns::MessageLayout& layout,
                                    const dns::QueryInfo& client, Transport transport, bool secure,
-                                   const std::optional<dns::ExtendedError>& extended_error);
+                                   const std::optional<dns::ExtendedError>& extended_error,
+                                   const std::vector<uint8_t>* plain = nullptr);
 
 }  // namespace vigil

@@ -4,34 +4,16 @@
 
 #include "daemon/config/bad_value.h"
 #include "daemon/config/guard.h"
-#include "dns/ldns_ptr.h"
-#include "dns/name.h"
+#include "tests/support/test_messages.h"
 
 using namespace vigil;
+using vigil::testing::wire_name;
 
 namespace {
-
-std::vector<uint8_t> wire_name(const char* text) {
-  auto name = dns::from_text(text);
-  return {name->bytes.begin(), name->bytes.begin() + name->length};
-}
-
 // A reply whose answer section holds `records` (presentation form).
 std::vector<uint8_t> reply_with(std::initializer_list<const char*> records) {
-  dns::LdnsPkt packet(ldns_pkt_new());
-  for (const char* text : records) {
-    ldns_rr* rr = nullptr;
-    REQUIRE(ldns_rr_new_frm_str(&rr, text, 300, nullptr, nullptr) == LDNS_STATUS_OK);
-    ldns_pkt_push_rr(packet.get(), LDNS_SECTION_ANSWER, rr);
-  }
-  uint8_t* wire = nullptr;
-  size_t size = 0;
-  REQUIRE(ldns_pkt2wire(&wire, packet.get(), &size) == LDNS_STATUS_OK);
-  std::vector<uint8_t> out(wire, wire + size);
-  free(wire);  // NOLINT: ldns allocates with malloc
-  return out;
+  return testing::test_message(LDNS_RCODE_NOERROR, records);
 }
-
 }  // namespace
 
 TEST_CASE("THREATS guarded names: exact guards win, subtree guards cover names below") {

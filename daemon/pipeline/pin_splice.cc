@@ -1,6 +1,7 @@
 #include "daemon/pipeline/pin_splice.h"
 
 #include "dns/ldns_ptr.h"
+#include "dns/ldns_wire.h"
 
 namespace vigil {
 
@@ -73,12 +74,7 @@ std::optional<std::vector<uint8_t>> splice_pins(dns::Bytes reply, const dns::Que
                          static_cast<uint16_t>(ldns_rr_list_rr_count(ldns_pkt_answer(packet.get()))));
     ldns_pkt_set_nscount(packet.get(), 0);
     ldns_pkt_set_rcode(packet.get(), LDNS_RCODE_NOERROR);
-    uint8_t* out = nullptr;
-    size_t size = 0;
-    if (ldns_pkt2wire(&out, packet.get(), &size) != LDNS_STATUS_OK) return std::nullopt;
-    std::vector<uint8_t> result(out, out + size);
-    free(out);  // NOLINT: ldns allocates with malloc
-    return result;
+    return dns::packet_wire(packet.get());
   }
   return std::nullopt;
 }

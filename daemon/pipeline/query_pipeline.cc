@@ -4,6 +4,7 @@
 
 #include "daemon/config/access_control.h"
 #include "daemon/pipeline/query_check.h"
+#include "cache/question_key.h"
 #include "daemon/pipeline/client_answer.h"
 #include "dns/response.h"
 
@@ -100,15 +101,9 @@ void QueryPipeline::note_malformed() {
 
 std::string QueryPipeline::in_flight_key(const UpstreamGroup& group,
                                          const dns::QueryInfo& query) const {
-  // Same group, same name (case folded), type, class, and the same DO/CD: the same upstream answer.
-  std::string key(reinterpret_cast<const char*>(&group.id), sizeof group.id);
-  for (uint8_t c : query.qname.view()) key += static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
-  const uint8_t tail[5] = {static_cast<uint8_t>(query.qtype >> 8), static_cast<uint8_t>(query.qtype),
-                           static_cast<uint8_t>(query.qclass >> 8),
-                           static_cast<uint8_t>(query.qclass),
-                           static_cast<uint8_t>((query.dnssec_ok ? 1 : 0) |
-                                                (query.checking_disabled() ? 2 : 0))};
-  key.append(reinterpret_cast<const char*>(tail), sizeof tail);
+  // The same question, and the same DO/CD: the same upstream answer.
+  std::string key = cache::question_key(group.id, query);
+  key += static_cast<char>((query.dnssec_ok ? 1 : 0) | (query.checking_disabled() ? 2 : 0));
   return key;
 }
 
@@ -148,7 +143,7 @@ bool QueryPipeline::answer_from_cache(const UpstreamGroup& group, const dns::Que
                                       Transport transport, ReplySink& sink) {
   if (context_.answers == nullptr || query.checking_disabled()) return false;
   auto cached = context_.answers->find(
-      cache::BogusCache::key(group.id, query.qname.view(), query.qtype, query.qclass),
+      cache::question_key(group.id, query),
       uv_now(context_.io.loop));
   if (!cached) return false;
   const auto parsed = dns::parse_message(cached->wire);
@@ -156,7 +151,7 @@ bool QueryPipeline::answer_from_cache(const UpstreamGroup& group, const dns::Que
   ++context_.stats.cache_hits;
   ++context_.stats.answers;
   sink(client_answer(cached->wire, parsed.layout, query, transport,
-                     cached->security == cache::Security::Secure, std::nullopt));
+                     cached->security == cache::Security::Secure, std::nullopt, &cached->plain));
   return true;
 }
 
@@ -168,7 +163,7 @@ bool QueryPipeline::answer_from_bogus_cache(const UpstreamGroup& group,
     return false;
   }
   const auto cached = context_.validation->bogus_cache->find(
-      cache::BogusCache::key(group.id, query.qname.view(), query.qtype, query.qclass),
+      cache::question_key(group.id, query),
       uv_now(context_.io.loop));
   if (!cached) return false;
   ++context_.stats.servfail;

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 
+#include "cache/question_key.h"
 #include "daemon/pipeline/client_answer.h"
 #include "daemon/pipeline/guard_check.h"
 #include "daemon/pipeline/pin_splice.h"
 #include "dns/answer_rewrite.h"
 #include "validator/scrub.h"
 #include "dns/dnssec_records.h"
+#include "dns/ldns_wire.h"
 #include "dns/response.h"
 
 namespace vigil {
@@ -294,14 +296,8 @@ std::optional<std::vector<uint8_t>> QueryTask::scrub(dns::Bytes reply) {
                                 : dropped.section == validator::Section::Authority ? "authority"
                                                                                    : "additional"));
   }
-  uint8_t* wire = nullptr;
-  size_t size = 0;
-  if (ldns_pkt2wire(&wire, result.message.get(), &size) != LDNS_STATUS_OK) {
-    finish_with_servfail(dns::ede::Other, "the scrubbed answer cannot be written");
-    return std::nullopt;
-  }
-  std::vector<uint8_t> out(wire, wire + size);
-  free(wire);  // NOLINT: ldns allocates with malloc
+  auto out = dns::packet_wire(result.message.get());
+  if (!out) finish_with_servfail(dns::ede::Other, "the scrubbed answer cannot be written");
   return out;
 }
 
@@ -373,8 +369,7 @@ void QueryTask::finish_validated(const validator::AnswerValidation& result) {
   const uint16_t code = ede != 0 ? ede : dns::ede::DnssecBogus;
   // RFC 9520: the next clients asking this get the same SERVFAIL without a new validation.
   context_.validation->bogus_cache->store(
-      cache::BogusCache::key(group_->id, question_.qname.view(), question_.qtype,
-                             question_.qclass),
+      cache::question_key(group_->id, question_),
       cache::BogusAnswer{code, verdict.detail}, now(),
       static_cast<uint64_t>(config_->bogus_ttl.count()));
   finish_with_servfail(code, verdict.detail);
@@ -403,9 +398,13 @@ void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout,
     }
   }
   store_in_cache(reply, layout, verdict);
+  std::vector<uint8_t> plain;  // rendered once, for the first waiter without DO
   for (auto& waiter : retire_and_take_waiters()) {
+    if (!waiter.query.dnssec_ok && plain.empty()) {
+      plain = dns::without_dnssec_records(reply, waiter.query.qtype);
+    }
     auto answer = client_answer(reply, layout, waiter.query, waiter.transport, secure,
-                                extended_error);
+                                extended_error, plain.empty() ? nullptr : &plain);
     if (answer.size() > 2 && (answer[2] & 0x02)) ++context_.stats.truncated;
     ++context_.stats.answers;
     waiter.sink(std::move(answer));
@@ -418,8 +417,7 @@ void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout,
 bool QueryTask::serve_stale() {
   if (context_.answers == nullptr || question_.checking_disabled()) return false;
   const auto stale = context_.answers->find_stale(
-      cache::BogusCache::key(group_->id, question_.qname.view(), question_.qtype,
-                             question_.qclass),
+      cache::question_key(group_->id, question_),
       now());
   if (!stale) return false;
   const auto parsed = dns::parse_message(stale->wire);
@@ -428,7 +426,8 @@ bool QueryTask::serve_stale() {
   for (auto& waiter : retire_and_take_waiters()) {
     ++context_.stats.stale_answers;
     waiter.sink(client_answer(stale->wire, parsed.layout, waiter.query, waiter.transport,
-                              stale->security == cache::Security::Secure, stale_answer));
+                              stale->security == cache::Security::Secure, stale_answer,
+                              &stale->plain));
   }
   finish();
   return true;
@@ -447,8 +446,7 @@ void QueryTask::store_in_cache(dns::Bytes reply, const dns::MessageLayout& layou
   if (verdict != nullptr && !verdict->is_secure() && ede_code_of_insecure(*verdict) != 0) {
     return;  // insecure with a reason worth an EDE: re-validated each time, not cached
   }
-  context_.answers->store(cache::BogusCache::key(group_->id, question_.qname.view(),
-                                                 question_.qtype, question_.qclass),
+  context_.answers->store(cache::question_key(group_->id, question_),
                           reply, security, now(), current_ ? current().name() : answered_by_);
 }
 

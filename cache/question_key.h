@@ -1,0 +1,30 @@
+// One key for a question in every per-question table (in-flight tasks, answer cache, bogus
+// cache): the upstream group it is routed to (THREATS rule 10: one forward zone's answers never
+// serve another's), the name folded to lower case, the type and the class.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "dns/query.h"
+#include "dns/wire.h"
+
+namespace vigil::cache {
+
+inline std::string question_key(uint64_t group_id, dns::Bytes qname, uint16_t qtype,
+                                uint16_t qclass) {
+  std::string key(reinterpret_cast<const char*>(&group_id), sizeof group_id);
+  key.reserve(key.size() + qname.size() + 4);
+  for (uint8_t c : qname) key += static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
+  key += static_cast<char>(qtype >> 8);
+  key += static_cast<char>(qtype & 0xff);
+  key += static_cast<char>(qclass >> 8);
+  key += static_cast<char>(qclass & 0xff);
+  return key;
+}
+
+inline std::string question_key(uint64_t group_id, const dns::QueryInfo& query) {
+  return question_key(group_id, query.qname.view(), query.qtype, query.qclass);
+}
+
+}  // namespace vigil::cache
