@@ -17,7 +17,7 @@ import dns.rdatatype
 
 from harness import ROOT, Vigild, ede_codes, rcode_of
 from scripted_upstream import ScriptedUpstream, Send
-from test_world import free_port_pair
+from world_fixture import WorldTestCase, free_port_pair
 
 sys.path.insert(0, os.path.join(ROOT, "tools", "world"))
 import world as world_module  # noqa: E402
@@ -36,24 +36,12 @@ def has_dnssec_records(reply):
     return any(rrset.rdtype in kinds for rrset in reply.answer + reply.authority)
 
 
-class DnssecWorldTest(unittest.TestCase):
+class DnssecWorldTest(WorldTestCase):
     @classmethod
-    def setUpClass(cls):
-        cls.directory = tempfile.mkdtemp(prefix="vigil-dnssec-test-")
-        cls.world = world_module.World(cls.directory, base_port=free_port_pair())
-        cls.world.start()
-        try:
-            cls.vigild = Vigild("--upstream", cls.world.unbound_address, "--dnssec", "validate",
-                                "--trust-anchor", str(cls.world.trust_anchor_file),
-                                "--forward", f"corp.test={cls.world.nsd_address}")
-        except BaseException:
-            cls.world.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.vigild.stop()
-        cls.world.stop()
+    def vigild_args(cls, world):
+        return ["--upstream", world.unbound_address, "--dnssec", "validate",
+                "--trust-anchor", str(world.trust_anchor_file),
+                "--forward", f"corp.test={world.nsd_address}"]
 
     def ask(self, case, tcp=False, do=True, ad=False, cd=False):
         query = dns.message.make_query(case["name"], case["type"], want_dnssec=do)

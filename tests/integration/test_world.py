@@ -1,55 +1,21 @@
 """vigild in front of real servers: NSD (authoritative) and Unbound (non-validating recursive) from
 Debian, on loopback, checked with dig as an operator would. Also runs the demo's own check."""
 import os
-import socket
 import subprocess
-import sys
-import tempfile
 import unittest
 
-from harness import ROOT, Vigild
+from harness import ROOT
 from scripted_upstream import free_port
+from world_fixture import WorldTestCase, free_port_pair
 
-sys.path.insert(0, os.path.join(ROOT, "tools", "world"))
-import world as world_module  # noqa: E402
 import world_zones  # noqa: E402
 
 
-def free_port_pair():
-    for _ in range(50):
-        port = free_port("127.0.0.1")
-        if port < 65535 and free_port_is(port + 1):
-            return port
-    raise RuntimeError("no two consecutive free ports")
-
-
-def free_port_is(port):
-    for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-        with socket.socket(socket.AF_INET, kind) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                return False
-    return True
-
-
-class RealWorldTest(unittest.TestCase):
+class RealWorldTest(WorldTestCase):
     @classmethod
-    def setUpClass(cls):
-        cls.directory = tempfile.mkdtemp(prefix="vigil-world-test-")
-        cls.world = world_module.World(cls.directory, base_port=free_port_pair())
-        cls.world.start()
-        try:
-            cls.vigild = Vigild("--upstream", cls.world.unbound_address, "--dnssec", "off",
-                                "--forward", f"corp.test={cls.world.nsd_address}")
-        except BaseException:
-            cls.world.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.vigild.stop()
-        cls.world.stop()
+    def vigild_args(cls, world):
+        return ["--upstream", world.unbound_address, "--dnssec", "off",
+                "--forward", f"corp.test={world.nsd_address}"]
 
     def dig(self, *arguments):
         command = ["dig", "@127.0.0.1", "-p", str(self.vigild.port), "+time=5",

@@ -18,10 +18,8 @@ verdict; 1 otherwise. Usage: check_world.py [--base-port P] [--keep]
 import argparse
 import os
 import pathlib
-import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,25 +48,6 @@ POLICY_DIFFERENCES = {
     ("www.unsupported.test.", "A"): "Unbound still validates RSASHA1 (5); vigil does not "
                                     "(RFC 8624 / RFC 9905), so for vigil it is insecure",
 }
-
-
-def ports_free(base, count=3):
-    for port in range(base, base + count):
-        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-            with socket.socket(socket.AF_INET, kind) as probe:
-                try:
-                    probe.bind(("127.0.0.1", port))
-                except OSError:
-                    return False
-    return True
-
-
-def free_base_port():
-    for _ in range(100):
-        base = random.randrange(20000, 60000)
-        if ports_free(base):
-            return base
-    raise RuntimeError("no three consecutive free ports")
 
 
 def dig(port, name, rrtype, *options):
@@ -209,7 +188,7 @@ def main():
     parser.add_argument("--base-port", type=int, help="NSD's port; Unbounds on the next two")
     parser.add_argument("--keep", action="store_true", help="keep the directory, print its path")
     args = parser.parse_args()
-    base = args.base_port or free_base_port()
+    base = args.base_port or world_module.free_base_port(3)
     directory = pathlib.Path(tempfile.mkdtemp(prefix="vigil-check-world-"))
     world = world_module.World(directory, base_port=base)
     validating = None

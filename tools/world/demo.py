@@ -10,7 +10,6 @@ With --check it runs those commands itself, checks the answers, and exits 0 or 1
 import argparse
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,23 +49,13 @@ TRIES = [
 ]
 
 
-def port_is_free(port):
-    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-        with socket.socket(socket.AF_INET, kind) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                return False
-    return True
-
-
 def world_base_port(wanted):
     """`wanted` if it and the next port are free, else another free pair: a run that just ended
     leaves NSD's port in TIME_WAIT for a minute, and NSD cannot bind it then."""
-    if port_is_free(wanted) and port_is_free(wanted + 1):
+    if world_module.ports_free(wanted, 2):
         return wanted
     for candidate in range(wanted + 2, wanted + 200, 2):
-        if port_is_free(candidate) and port_is_free(candidate + 1):
+        if world_module.ports_free(candidate, 2):
             print(f"(port {wanted} is busy, the world uses {candidate} and {candidate + 1})")
             return candidate
     return wanted

@@ -19,6 +19,8 @@ As a command (the servers outlive it until `stop`):
 
 import argparse
 import json
+import random
+import socket
 import os
 import pathlib
 import shutil
@@ -34,6 +36,28 @@ import world_signing  # noqa: E402
 import world_zones  # noqa: E402
 
 STATE_FILE = "world.json"
+
+
+def ports_free(base, count=1):
+    """True if `count` consecutive ports from `base` are free on 127.0.0.1 for UDP and TCP (a
+    port in TIME_WAIT is not: NSD could not bind it)."""
+    for port in range(base, base + count):
+        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+            with socket.socket(socket.AF_INET, kind) as probe:
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError:
+                    return False
+    return True
+
+
+def free_base_port(count=2):
+    """A base port with `count` free ports from it: NSD's, Unbound's (and a spare)."""
+    for _ in range(100):
+        base = random.randrange(20000, 60000)
+        if ports_free(base, count):
+            return base
+    raise RuntimeError(f"no {count} consecutive free ports")
 
 
 class World:
