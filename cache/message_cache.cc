@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <limits>
 
+#include "cache/question_key.h"
 #include "dns/dnssec_records.h"
+#include "dns/ldns_ptr.h"
 #include "dns/message.h"
 #include "dns/name.h"
 #include "dns/types.h"
@@ -159,6 +161,85 @@ std::size_t MessageCache::flush_unvalidated_from(const std::string& upstream) {
   std::size_t flushed = 0;
   for (auto it = entries_.begin(); it != entries_.end();) {
     if (it->second.answer.upstream == upstream && it->second.answer.security != Security::Secure) {
+      recency_.erase(it->second.recency);
+      it = entries_.erase(it);
+      ++flushed;
+    } else {
+      ++it;
+    }
+  }
+  return flushed;
+}
+
+const char* to_string(Security security) {
+  switch (security) {
+    case Security::Secure: return "secure";
+    case Security::Insecure: return "insecure";
+    case Security::Unchecked: break;
+  }
+  return "unchecked";
+}
+
+std::vector<std::string> MessageCache::listing(const std::string& key, const Entry& entry,
+                                               uint64_t now_ms) const {
+  const CachedAnswer& answer = entry.answer;
+  const KeyedQuestion question = keyed_question(key);
+  ldns_pkt* parsed = nullptr;
+  if (ldns_wire2pkt(&parsed, answer.wire.data(), answer.wire.size()) != LDNS_STATUS_OK) return {};
+  const dns::LdnsPkt packet(parsed);
+  const dns::LdnsStr type(ldns_rr_type2str(static_cast<ldns_rr_type>(question.qtype)));
+  const dns::LdnsStr rcode(ldns_pkt_rcode2str(ldns_pkt_get_rcode(packet.get())));
+  std::vector<std::string> lines{
+      "; " + dns::to_text(question.qname) + " " + type.get() + " " + rcode.get() +
+      " security=" + to_string(answer.security) +
+      " upstream=" + (answer.upstream.empty() ? "-" : answer.upstream) +
+      " ttl=" + std::to_string((answer.expires_ms - now_ms) / 1000)};
+  const auto elapsed = static_cast<uint32_t>((now_ms - answer.stored_ms) / 1000);
+  for (const ldns_rr_list* section : {ldns_pkt_answer(packet.get()), ldns_pkt_authority(packet.get())}) {
+    for (std::size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
+      ldns_rr* rr = ldns_rr_list_rr(section, i);
+      const uint32_t ttl = ldns_rr_ttl(rr);
+      ldns_rr_set_ttl(rr, ttl > elapsed ? ttl - elapsed : 0);
+      const dns::LdnsStr text(ldns_rr2str(rr));
+      std::string line = text.get() != nullptr ? text.get() : "";
+      while (!line.empty() && line.back() == '\n') line.pop_back();
+      lines.push_back(std::move(line));
+    }
+  }
+  return lines;
+}
+
+std::vector<std::string> MessageCache::dump(uint64_t now_ms) const {
+  std::vector<std::string> lines;
+  for (const auto& [key, entry] : entries_) {
+    if (entry.answer.expires_ms <= now_ms) continue;
+    auto block = listing(key, entry, now_ms);
+    lines.insert(lines.end(), block.begin(), block.end());
+  }
+  return lines;
+}
+
+std::vector<std::string> MessageCache::lookup(dns::Bytes name, uint16_t qtype,
+                                              uint64_t now_ms) const {
+  std::vector<std::string> lines;
+  for (const auto& [key, entry] : entries_) {
+    const KeyedQuestion question = keyed_question(key);
+    if (entry.answer.expires_ms <= now_ms || !dns::equal_ignoring_case(question.qname, name) ||
+        (qtype != 0 && question.qtype != qtype)) {
+      continue;
+    }
+    auto block = listing(key, entry, now_ms);
+    lines.insert(lines.end(), block.begin(), block.end());
+  }
+  return lines;
+}
+
+std::size_t MessageCache::flush(dns::Bytes name, bool subtree) {
+  std::size_t flushed = 0;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    const KeyedQuestion question = keyed_question(it->first);
+    if (subtree ? dns::is_at_or_below(question.qname, name)
+                : dns::equal_ignoring_case(question.qname, name)) {
       recency_.erase(it->second.recency);
       it = entries_.erase(it);
       ++flushed;

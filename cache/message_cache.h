@@ -61,6 +61,15 @@ class MessageCache {
   // (a forged one could be among them); returns how many.
   std::size_t flush_unvalidated_from(const std::string& upstream);
 
+  // For the control tool: one block per entry (a comment line with its question, security,
+  // source and remaining TTL, then its records in presentation form), for every entry, or for
+  // those whose question is `name` (and `qtype`, unless 0). Expired entries are not listed.
+  std::vector<std::string> dump(uint64_t now_ms) const;
+  std::vector<std::string> lookup(dns::Bytes name, uint16_t qtype, uint64_t now_ms) const;
+
+  // Forgets the entries whose question is `name` (or below it, with `subtree`); returns how many.
+  std::size_t flush(dns::Bytes name, bool subtree);
+
   void clear();
   std::size_t size() const { return entries_.size(); }
 
@@ -69,6 +78,8 @@ class MessageCache {
     CachedAnswer answer;
     std::list<std::string>::iterator recency;
   };
+  std::vector<std::string> listing(const std::string& key, const Entry& entry,
+                                   uint64_t now_ms) const;
   CacheLimits limits_;
   std::unordered_map<std::string, Entry> entries_;
   std::list<std::string> recency_;  // most recently used first

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "cache/question_key.h"
+#include "dns/name.h"
 #include "tests/support/test_messages.h"
 
 using namespace vigil;
@@ -109,4 +111,33 @@ TEST_CASE("THREATS rule 13: the operator's TTL clamps apply; a size of 0 caches 
   none.store("k", message(LDNS_RCODE_NOERROR, {"www.example.test. 300 IN A 192.0.2.1"}),
              cache::Security::Secure, 0);
   CHECK(none.size() == 0);
+}
+
+TEST_CASE("The control tool's listing: dump, lookup by name and type, flush by name or subtree") {
+  cache::MessageCache cache;
+  const auto a = message(LDNS_RCODE_NOERROR, {"www.example.test. 300 IN A 192.0.2.1"});
+  const auto aaaa = message(LDNS_RCODE_NOERROR, {"www.example.test. 300 IN AAAA 2001:db8::1"});
+  const auto other = message(LDNS_RCODE_NOERROR, {"api.other.test. 300 IN A 192.0.2.9"});
+  const auto name = [](const char* text) { return *dns::from_text(text); };
+  const auto www = name("www.example.test.");
+  const auto api = name("api.other.test.");
+  cache.store(cache::question_key(0, www.view(), 1, 1), a, cache::Security::Secure, 0, "up1");
+  cache.store(cache::question_key(0, www.view(), 28, 1), aaaa, cache::Security::Unchecked, 0);
+  cache.store(cache::question_key(0, api.view(), 1, 1), other, cache::Security::Insecure, 0);
+
+  const auto dump = cache.dump(100'000);
+  CHECK(dump.size() == 6);
+  const auto found = cache.lookup(name("WWW.example.test.").view(), 1, 100'000);
+  REQUIRE(found.size() == 2);
+  CHECK(found[0] == "; www.example.test. A NOERROR security=secure upstream=up1 ttl=200");
+  CHECK(found[1].find("192.0.2.1") != std::string::npos);
+  CHECK(found[1].find("\t200\t") != std::string::npos);  // counted down like an answer
+  CHECK(cache.lookup(www.view(), 0, 100'000).size() == 4);
+  CHECK(cache.dump(400'000).empty());  // expired entries are not listed
+
+  CHECK(cache.flush(name("example.test.").view(), false) == 0);
+  CHECK(cache.flush(name("example.test.").view(), true) == 2);
+  CHECK(cache.size() == 1);
+  CHECK(cache.flush(api.view(), false) == 1);
+  CHECK(cache.size() == 0);
 }

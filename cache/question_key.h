@@ -27,4 +27,21 @@ inline std::string question_key(uint64_t group_id, const dns::QueryInfo& query) 
   return question_key(group_id, query.qname.view(), query.qtype, query.qclass);
 }
 
+// The parts of a key made by question_key, for listings.
+struct KeyedQuestion {
+  dns::Bytes qname;
+  uint16_t qtype = 0;
+  uint16_t qclass = 0;
+};
+
+inline KeyedQuestion keyed_question(const std::string& key) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(key.data());
+  constexpr std::size_t kGroup = sizeof(uint64_t);
+  if (key.size() < kGroup + 5) return {};
+  const std::size_t end = key.size();
+  return {dns::Bytes(bytes + kGroup, end - kGroup - 4),
+          static_cast<uint16_t>(bytes[end - 4] << 8 | bytes[end - 3]),
+          static_cast<uint16_t>(bytes[end - 2] << 8 | bytes[end - 1])};
+}
+
 }  // namespace vigil::cache

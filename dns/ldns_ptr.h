@@ -5,6 +5,7 @@
 #include <stdbool.h>  // NOLINT(modernize-deprecated-headers)
 #include <ldns/ldns.h>
 
+#include <cstdlib>
 #include <memory>
 
 namespace vigil::dns {
@@ -21,10 +22,15 @@ struct LdnsRdfDeleter {
 struct LdnsPktDeleter {
   void operator()(ldns_pkt* pkt) const { ldns_pkt_free(pkt); }
 };
+// Strings ldns returns (ldns_rr2str and friends) are malloc'ed.
+struct LdnsStringDeleter {
+  void operator()(char* text) const { free(text); }  // NOLINT(cppcoreguidelines-no-malloc)
+};
 
 using LdnsRr = std::unique_ptr<ldns_rr, LdnsRrDeleter>;
 using LdnsRrList = std::unique_ptr<ldns_rr_list, LdnsRrListDeleter>;
 using LdnsRdf = std::unique_ptr<ldns_rdf, LdnsRdfDeleter>;
 using LdnsPkt = std::unique_ptr<ldns_pkt, LdnsPktDeleter>;
+using LdnsStr = std::unique_ptr<char, LdnsStringDeleter>;
 
 }  // namespace vigil::dns
