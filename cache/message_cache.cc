@@ -83,62 +83,113 @@ std::optional<uint32_t> cache_ttl(dns::Bytes wire, const CacheLimits& limits) {
                     negative ? limits.max_negative_ttl : limits.max_ttl);
 }
 
+std::vector<uint16_t> ttl_offsets(dns::Bytes wire) {
+  std::vector<uint16_t> offsets;
+  const auto records = records_of(wire);
+  if (!records) return offsets;
+  for (const auto& record : *records) {
+    if (record.type != dns::rrtype::OPT) offsets.push_back(static_cast<uint16_t>(record.ttl_offset));
+  }
+  return offsets;
+}
+
 void set_ttls(std::vector<uint8_t>& wire, uint32_t ttl) {
-  const auto records = records_of(wire);
-  if (!records) return;
-  for (const auto& record : *records) {
-    if (record.type != dns::rrtype::OPT) write_u32(wire.data() + record.ttl_offset, ttl);
+  for (const uint16_t offset : ttl_offsets(wire)) write_u32(wire.data() + offset, ttl);
+}
+
+void age_ttls(std::span<uint8_t> wire, std::span<const uint16_t> offsets, uint32_t elapsed) {
+  if (elapsed == 0) return;
+  for (const uint16_t offset : offsets) {
+    if (std::size_t{offset} + 4 > wire.size()) continue;
+    const uint32_t ttl = dns::read_u32(wire.data() + offset);
+    write_u32(wire.data() + offset, ttl > elapsed ? ttl - elapsed : 0);
   }
 }
 
-void age_ttls(std::vector<uint8_t>& wire, uint32_t elapsed) {
-  const auto records = records_of(wire);
-  if (!records) return;
-  for (const auto& record : *records) {
-    if (record.type == dns::rrtype::OPT) continue;
-    const uint32_t ttl = dns::read_u32(wire.data() + record.ttl_offset);
-    write_u32(wire.data() + record.ttl_offset, ttl > elapsed ? ttl - elapsed : 0);
-  }
+namespace {
+
+std::size_t cost(const std::string& key, const CachedAnswer& answer) {
+  return kEntryOverheadBytes + 2 * key.size() + answer.wire.size() + answer.plain.size() +
+         2 * (answer.ttl_offsets.size() + answer.plain_ttl_offsets.size()) +
+         answer.upstream.size() + answer.rrsets.size() * sizeof(answer.rrsets[0]);
 }
 
-std::optional<CachedAnswer> MessageCache::find(const std::string& key, uint64_t now_ms) {
+bool is_current(const CachedAnswer& answer) {
+  for (const auto& rrset : answer.rrsets) {
+    if (!rrset->current) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void MessageCache::set_limits(const CacheLimits& limits, std::size_t max_bytes) {
+  limits_ = limits;
+  max_bytes_ = max_bytes;
+  make_room();
+}
+
+const CachedAnswer* MessageCache::find(const std::string& key, uint64_t now_ms) {
   const auto found = entries_.find(key);
-  if (found == entries_.end()) return std::nullopt;
-  if (found->second.answer.expires_ms <= now_ms) {
-    if (now_ms - found->second.answer.expires_ms > kMaxStaleMs) {  // no use even when stale
-      recency_.erase(found->second.recency);
-      entries_.erase(found);
-    }
-    return std::nullopt;
+  if (found == entries_.end()) return nullptr;
+  const CachedAnswer& answer = found->second.answer;
+  if (!is_current(answer)) {
+    erase(found);  // an RRset it holds was replaced or evicted: ask again
+    return nullptr;
   }
-  recency_.splice(recency_.begin(), recency_, found->second.recency);
-  CachedAnswer answer = found->second.answer;
-  const auto elapsed = static_cast<uint32_t>((now_ms - answer.stored_ms) / 1000);
-  age_ttls(answer.wire, elapsed);
-  age_ttls(answer.plain, elapsed);
-  return answer;
+  if (answer.expires_ms <= now_ms) {
+    if (now_ms - answer.expires_ms > uint64_t{limits_.stale_max_seconds} * 1000) {
+      erase(found);  // no use even when stale
+    }
+    return nullptr;
+  }
+  order_.touch(found->second.order);
+  return &answer;
 }
 
 void MessageCache::store(const std::string& key, dns::Bytes wire, Security security,
-                         uint64_t now_ms, const std::string& upstream) {
-  if (limits_.max_entries == 0) return;
+                         uint64_t now_ms, const std::string& upstream,
+                         std::vector<std::shared_ptr<const CachedRRset>> rrsets) {
+  if (max_bytes_ == 0) return;
   const auto ttl = cache_ttl(wire, limits_);
   if (!ttl || *ttl == 0) return;
-  if (auto found = entries_.find(key); found != entries_.end()) {
-    recency_.erase(found->second.recency);
-    entries_.erase(found);
-  }
-  while (entries_.size() >= limits_.max_entries && !recency_.empty()) {
-    entries_.erase(recency_.back());
-    recency_.pop_back();
-  }
-  recency_.push_front(key);
+  if (auto found = entries_.find(key); found != entries_.end()) erase(found);
   const auto parsed = dns::parse_message(wire);
   const uint16_t qtype = parsed.layout.question ? parsed.layout.question->qtype : 0;
-  entries_[key] = Entry{CachedAnswer{std::vector<uint8_t>(wire.begin(), wire.end()),
-                                     dns::without_dnssec_records(wire, qtype), security, now_ms,
-                                     now_ms + uint64_t{*ttl} * 1000, upstream},
-                        recency_.begin()};
+  CachedAnswer answer;
+  answer.wire.assign(wire.begin(), wire.end());
+  answer.plain = dns::without_dnssec_records(wire, qtype);
+  answer.ttl_offsets = ttl_offsets(answer.wire);
+  answer.plain_ttl_offsets = ttl_offsets(answer.plain);
+  answer.security = security;
+  answer.stored_ms = now_ms;
+  answer.expires_ms = now_ms + uint64_t{*ttl} * 1000;
+  answer.original_ttl = *ttl;
+  answer.upstream = upstream;
+  answer.rrsets = std::move(rrsets);
+  const std::size_t bytes = cost(key, answer);
+  if (bytes > max_bytes_) return;
+  auto [it, inserted] = entries_.emplace(key, Entry{std::move(answer), {}, bytes});
+  it->second.order = order_.insert(&it->first);
+  bytes_ += bytes;
+  make_room();
+}
+
+MessageCache::Entries::iterator MessageCache::erase(Entries::iterator it) {
+  order_.erase(it->second.order);
+  bytes_ -= it->second.bytes;
+  return entries_.erase(it);
+}
+
+void MessageCache::make_room() {
+  while (bytes_ > max_bytes_) {
+    const auto victim = order_.evict();
+    if (!victim) break;
+    const auto found = entries_.find(**victim);
+    bytes_ -= found->second.bytes;
+    entries_.erase(found);
+    ++evictions_;
+  }
 }
 
 std::optional<CachedAnswer> MessageCache::find_stale(const std::string& key,
@@ -148,12 +199,13 @@ std::optional<CachedAnswer> MessageCache::find_stale(const std::string& key,
   const CachedAnswer& entry = found->second.answer;
   // THREATS rule 13: only data that was validated or proven insecure is served stale.
   if (entry.security == Security::Unchecked || entry.expires_ms > now_ms ||
-      now_ms - entry.expires_ms > kMaxStaleMs) {
+      now_ms - entry.expires_ms > uint64_t{limits_.stale_max_seconds} * 1000) {
     return std::nullopt;
   }
   CachedAnswer stale = entry;
-  set_ttls(stale.wire, kStaleTtl);
-  set_ttls(stale.plain, kStaleTtl);
+  stale.stored_ms = now_ms;
+  set_ttls(stale.wire, limits_.stale_ttl);
+  set_ttls(stale.plain, limits_.stale_ttl);
   return stale;
 }
 
@@ -161,23 +213,13 @@ std::size_t MessageCache::flush_unvalidated_from(const std::string& upstream) {
   std::size_t flushed = 0;
   for (auto it = entries_.begin(); it != entries_.end();) {
     if (it->second.answer.upstream == upstream && it->second.answer.security != Security::Secure) {
-      recency_.erase(it->second.recency);
-      it = entries_.erase(it);
+      it = erase(it);
       ++flushed;
     } else {
       ++it;
     }
   }
   return flushed;
-}
-
-const char* to_string(Security security) {
-  switch (security) {
-    case Security::Secure: return "secure";
-    case Security::Insecure: return "insecure";
-    case Security::Unchecked: break;
-  }
-  return "unchecked";
 }
 
 std::vector<std::string> MessageCache::listing(const std::string& key, const Entry& entry,
@@ -190,18 +232,19 @@ std::vector<std::string> MessageCache::listing(const std::string& key, const Ent
   const dns::LdnsStr type(ldns_rr_type2str(static_cast<ldns_rr_type>(question.qtype)));
   const dns::LdnsStr rcode(ldns_pkt_rcode2str(ldns_pkt_get_rcode(packet.get())));
   std::vector<std::string> lines{
-      "; " + dns::to_text(question.qname) + " " + type.get() + " " + rcode.get() +
+      "; answer " + dns::to_text(question.qname) + " " + type.get() + " " + rcode.get() +
       " security=" + to_string(answer.security) +
       " upstream=" + (answer.upstream.empty() ? "-" : answer.upstream) +
-      " ttl=" + std::to_string((answer.expires_ms - now_ms) / 1000)};
-  const auto elapsed = static_cast<uint32_t>((now_ms - answer.stored_ms) / 1000);
+      " ttl=" + std::to_string((answer.expires_ms - now_ms) / 1000) +
+      (is_current(answer) ? "" : " superseded")};
+  const uint32_t elapsed = answer.age_seconds(now_ms);
   for (const ldns_rr_list* section : {ldns_pkt_answer(packet.get()), ldns_pkt_authority(packet.get())}) {
     for (std::size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
       ldns_rr* rr = ldns_rr_list_rr(section, i);
       const uint32_t ttl = ldns_rr_ttl(rr);
       ldns_rr_set_ttl(rr, ttl > elapsed ? ttl - elapsed : 0);
       const dns::LdnsStr text(ldns_rr2str(rr));
-      std::string line = text.get() != nullptr ? text.get() : "";
+      std::string line = text ? text.get() : "";
       while (!line.empty() && line.back() == '\n') line.pop_back();
       lines.push_back(std::move(line));
     }
@@ -240,8 +283,7 @@ std::size_t MessageCache::flush(dns::Bytes name, bool subtree) {
     const KeyedQuestion question = keyed_question(it->first);
     if (subtree ? dns::is_at_or_below(question.qname, name)
                 : dns::equal_ignoring_case(question.qname, name)) {
-      recency_.erase(it->second.recency);
-      it = entries_.erase(it);
+      it = erase(it);
       ++flushed;
     } else {
       ++it;
@@ -252,7 +294,8 @@ std::size_t MessageCache::flush(dns::Bytes name, bool subtree) {
 
 void MessageCache::clear() {
   entries_.clear();
-  recency_.clear();
+  order_.clear();
+  bytes_ = 0;
 }
 
 }  // namespace vigil::cache

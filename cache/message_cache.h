@@ -1,61 +1,73 @@
-// The answer cache: scrubbed, validated upstream answers kept until their TTL runs out, so that
-// a second identical question is answered without an upstream query. Loop-thread only; the
-// clock is passed in. (Ranking, locking, serve-stale and a byte budget are still to come.)
+// The message cache: whole answers, scrubbed and validated, keyed by the question, so that a hit
+// is answered from its wire form without re-deriving the chain. Each entry holds the RRsets of
+// the RRset cache it was built from; once one of them is replaced or evicted, the entry is no
+// longer used. Loop-thread only; the clock is passed in.
 #pragma once
 
 #include <cstdint>
-#include <list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "cache/eviction_order.h"
+#include "cache/rrset_cache.h"
+#include "cache/security.h"
 #include "dns/wire.h"
 
 namespace vigil::cache {
 
-enum class Security : uint8_t { Unchecked, Insecure, Secure };
-
 struct CachedAnswer {
   std::vector<uint8_t> wire;   // the upstream reply (after scrubbing), TTLs as of `stored_ms`
   std::vector<uint8_t> plain;  // the same without RRSIG/NSEC/NSEC3, for clients without DO
+  std::vector<uint16_t> ttl_offsets;        // where each record's TTL lies in `wire`
+  std::vector<uint16_t> plain_ttl_offsets;  // and in `plain`
   Security security = Security::Unchecked;
   uint64_t stored_ms = 0;
   uint64_t expires_ms = 0;
+  uint32_t original_ttl = 0;
   std::string upstream;  // who answered, for a flush when it is under attack
+  std::vector<std::shared_ptr<const CachedRRset>> rrsets;
+  mutable bool prefetched = false;  // a refresh was started for this entry
+
+  // Seconds to take off every TTL when the entry is answered at `now_ms`.
+  uint32_t age_seconds(uint64_t now_ms) const {
+    return static_cast<uint32_t>((now_ms - stored_ms) / 1000);
+  }
 };
 
 // THREATS rule 13: TTLs are clamped; the operator may tighten or loosen the clamps.
 struct CacheLimits {
-  std::size_t max_entries = 10000;  // 0: no answer cache at all
-  uint32_t min_ttl = 0;             // seconds; raises short TTLs (0: as the zone says)
+  std::size_t max_bytes = 32u << 20;  // answers and RRsets together; 0: no cache at all
+  uint32_t min_ttl = 0;               // seconds; raises short TTLs (0: as the zone says)
   uint32_t max_ttl = 86400;
   uint32_t max_negative_ttl = 3600;  // RFC 2308 5: negative answers are kept for less
+  unsigned locked_ttl_percent = 10;  // see RRsetLimits
+  // RFC 8767 5: how long past its expiry an answer may still be served when no upstream
+  // answers (0: never), and with what TTL.
+  uint32_t stale_max_seconds = 3600;
+  uint32_t stale_ttl = 30;
 };
 
 class MessageCache {
  public:
-  static constexpr uint32_t kMaxNegativeTtl = CacheLimits{}.max_negative_ttl;
+  explicit MessageCache(CacheLimits limits = {}) : limits_(limits), max_bytes_(limits.max_bytes) {}
+  void set_limits(const CacheLimits& limits, std::size_t max_bytes);
 
-  explicit MessageCache(CacheLimits limits = {}) : limits_(limits) {}
-  void set_limits(const CacheLimits& limits) { limits_ = limits; }
+  // The entry for `key`, unexpired and built on RRsets that are all still current; nullptr
+  // otherwise. Counts as a hit for the eviction policy. Valid until the next change to the cache.
+  const CachedAnswer* find(const std::string& key, uint64_t now_ms);
 
-  // RFC 8767 5: how long past its expiry an answer may still be served when no upstream
-  // answers, and with what TTL.
-  static constexpr uint64_t kMaxStaleMs = 3600 * 1000;
-  static constexpr uint32_t kStaleTtl = 30;
-
-  // The entry for `key` with its TTLs counted down to `now_ms`; nullopt when absent or expired.
-  std::optional<CachedAnswer> find(const std::string& key, uint64_t now_ms);
-
-  // RFC 8767 (serve-stale): an expired entry, at most kMaxStaleMs past its expiry, that was
-  // validated as secure or proven insecure (never unchecked data), with TTLs of kStaleTtl.
+  // RFC 8767 (serve-stale): an expired entry, at most stale_max_seconds past its expiry, that
+  // was validated as secure or proven insecure (never unchecked data), with TTLs of stale_ttl.
   std::optional<CachedAnswer> find_stale(const std::string& key, uint64_t now_ms) const;
 
   // Keeps `wire` for its smallest TTL (answers) or its SOA's negative TTL (RFC 2308), clamped;
-  // a TTL of 0 is not kept. The least recently used entry goes when the cache is full.
+  // a TTL of 0 is not kept. Entries are evicted (SIEVE) to stay within the byte budget.
   void store(const std::string& key, dns::Bytes wire, Security security, uint64_t now_ms,
-             const std::string& upstream = {});
+             const std::string& upstream = {},
+             std::vector<std::shared_ptr<const CachedRRset>> rrsets = {});
 
   // THREATS rule 6: forgets the answers from `upstream` that were not validated as secure
   // (a forged one could be among them); returns how many.
@@ -72,17 +84,29 @@ class MessageCache {
 
   void clear();
   std::size_t size() const { return entries_.size(); }
+  std::size_t bytes() const { return bytes_; }
+  uint64_t evictions() const { return evictions_; }
+  const CacheLimits& limits() const { return limits_; }
 
  private:
   struct Entry {
     CachedAnswer answer;
-    std::list<std::string>::iterator recency;
+    EvictionOrder<const std::string*>::Handle order;
+    std::size_t bytes = 0;
   };
+  using Entries = std::unordered_map<std::string, Entry>;
+
+  Entries::iterator erase(Entries::iterator it);
+  void make_room();
   std::vector<std::string> listing(const std::string& key, const Entry& entry,
                                    uint64_t now_ms) const;
+
   CacheLimits limits_;
-  std::unordered_map<std::string, Entry> entries_;
-  std::list<std::string> recency_;  // most recently used first
+  std::size_t max_bytes_;
+  Entries entries_;
+  EvictionOrder<const std::string*> order_;
+  std::size_t bytes_ = 0;
+  uint64_t evictions_ = 0;
 };
 
 // The smallest TTL of the message's records, or for a negative answer min(SOA TTL, SOA minimum)
@@ -90,10 +114,13 @@ class MessageCache {
 // does not parse. OPT records do not count.
 std::optional<uint32_t> cache_ttl(dns::Bytes wire, const CacheLimits& limits = {});
 
+// Where each record's TTL lies (OPT records left out); empty if the message is malformed.
+std::vector<uint16_t> ttl_offsets(dns::Bytes wire);
+
 // Sets every record's TTL to `ttl`; OPT records are left alone.
 void set_ttls(std::vector<uint8_t>& wire, uint32_t ttl);
 
-// Lowers every record's TTL by `elapsed` seconds (never below 0); OPT records are left alone.
-void age_ttls(std::vector<uint8_t>& wire, uint32_t elapsed);
+// Lowers the TTLs at `offsets` by `elapsed` seconds (never below 0).
+void age_ttls(std::span<uint8_t> wire, std::span<const uint16_t> offsets, uint32_t elapsed);
 
 }  // namespace vigil::cache

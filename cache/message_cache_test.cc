@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "cache/answer_rrsets.h"
 #include "cache/question_key.h"
 #include "dns/name.h"
 #include "tests/support/test_messages.h"
@@ -24,6 +25,13 @@ uint32_t first_ttl(const std::vector<uint8_t>& wire) {
   return ldns_rr_ttl(ldns_rr_list_rr(list, 0));
 }
 
+// The answer's wire form with its TTLs counted down as a client would get it at `now_ms`.
+std::vector<uint8_t> aged(const cache::CachedAnswer& answer, uint64_t now_ms) {
+  auto wire = answer.wire;
+  cache::age_ttls(wire, answer.ttl_offsets, answer.age_seconds(now_ms));
+  return wire;
+}
+
 }  // namespace
 
 TEST_CASE("RFC 1035 3.2.1: an answer is cached for its smallest TTL, and TTLs count down") {
@@ -32,11 +40,11 @@ TEST_CASE("RFC 1035 3.2.1: an answer is cached for its smallest TTL, and TTLs co
                                                  "www.example.test. 120 IN A 192.0.2.2"});
   CHECK(cache::cache_ttl(wire) == 120u);
   cache.store("k", wire, cache::Security::Secure, 1'000'000);
-  const auto hit = cache.find("k", 1'000'000 + 50'500);
-  REQUIRE(hit.has_value());
+  const auto* hit = cache.find("k", 1'000'000 + 50'500);
+  REQUIRE(hit != nullptr);
   CHECK(hit->security == cache::Security::Secure);
-  CHECK(first_ttl(hit->wire) == 250);  // 300 - 50 s
-  CHECK_FALSE(cache.find("k", 1'000'000 + 120'000).has_value());
+  CHECK(first_ttl(aged(*hit, 1'000'000 + 50'500)) == 250);  // 300 - 50 s
+  CHECK(cache.find("k", 1'000'000 + 120'000) == nullptr);
 }
 
 TEST_CASE("RFC 2308 5: a negative answer lives min(SOA TTL, SOA minimum), capped") {
@@ -45,7 +53,7 @@ TEST_CASE("RFC 2308 5: a negative answer lives min(SOA TTL, SOA minimum), capped
   CHECK(cache::cache_ttl(nxdomain) == 900u);
   const auto long_negative = message(LDNS_RCODE_NXDOMAIN, {},
                                      {"example.test. 86400 IN SOA ns. host. 1 2 3 4 86400"});
-  CHECK(cache::cache_ttl(long_negative) == cache::MessageCache::kMaxNegativeTtl);
+  CHECK(cache::cache_ttl(long_negative) == cache::CacheLimits{}.max_negative_ttl);
   // Without an SOA a negative answer says nothing about how long it holds: not cached.
   CHECK(cache::cache_ttl(message(LDNS_RCODE_NXDOMAIN, {})) == 0u);
   cache::MessageCache cache;
@@ -58,16 +66,40 @@ TEST_CASE("THREATS rule 13: TTLs are clamped to a day") {
                                  {"www.example.test. 604800 IN A 192.0.2.1"})) == 86400u);
 }
 
-TEST_CASE("the least recently used answer goes first when the cache is full") {
-  cache::MessageCache cache(cache::CacheLimits{2, 0, 86400, 3600});
+TEST_CASE("The byte budget holds: unvisited answers go first (SIEVE), hot ones stay") {
+  cache::MessageCache cache;
   const auto wire = message(LDNS_RCODE_NOERROR, {"www.example.test. 300 IN A 192.0.2.1"});
-  cache.store("a", wire, cache::Security::Unchecked, 0);
-  cache.store("b", wire, cache::Security::Unchecked, 0);
-  CHECK(cache.find("a", 1000).has_value());  // "a" is now the most recently used
-  cache.store("c", wire, cache::Security::Unchecked, 0);
-  CHECK(cache.find("a", 1000).has_value());
-  CHECK_FALSE(cache.find("b", 1000).has_value());
-  CHECK(cache.find("c", 1000).has_value());
+  cache.store("probe", wire, cache::Security::Unchecked, 0);
+  const std::size_t per_entry = cache.bytes();
+  cache.set_limits(cache::CacheLimits{}, per_entry * 3 + per_entry / 2);  // room for three
+  cache.store("hot", wire, cache::Security::Unchecked, 0);
+  cache.store("warm", wire, cache::Security::Unchecked, 0);
+  CHECK(cache.find("hot", 1000) != nullptr);
+  for (int i = 0; i < 20; ++i) {  // a scan of one-time questions
+    cache.store("scan" + std::to_string(100 + i), wire, cache::Security::Unchecked, 0);
+    CHECK(cache.bytes() <= per_entry * 3 + per_entry / 2);
+    CHECK(cache.find("hot", 1000) != nullptr);  // hit again each round: never evicted
+  }
+  CHECK(cache.size() == 3);
+  CHECK(cache.find("warm", 1000) == nullptr);
+  CHECK(cache.find("probe", 1000) == nullptr);
+  CHECK(cache.evictions() == 20);
+}
+
+TEST_CASE("An answer whose RRset was replaced or evicted is no longer used") {
+  cache::MessageCache cache;
+  cache::RRsetCache rrsets;
+  const auto wire = message(LDNS_RCODE_NOERROR, {"www.example.test. 300 IN A 192.0.2.1"});
+  const auto qname = testing::wire_name("www.example.test.");
+  auto parts = cache::answer_rrsets(wire, 0, qname);
+  REQUIRE(parts.has_value());
+  REQUIRE(parts->size() == 1);
+  auto offered = rrsets.offer((*parts)[0], cache::Security::Unchecked, 300, "u1", 0);
+  cache.store("k", wire, cache::Security::Unchecked, 0, "u1", {offered.standing});
+  CHECK(cache.find("k", 1000) != nullptr);
+  rrsets.clear();  // as eviction or replacement would
+  CHECK(cache.find("k", 1000) == nullptr);
+  CHECK(cache.size() == 0);
 }
 
 TEST_CASE("THREATS rule 6: an upstream under attack loses its unvalidated answers") {
@@ -78,10 +110,10 @@ TEST_CASE("THREATS rule 6: an upstream under attack loses its unvalidated answer
   cache.store("insecure", wire, cache::Security::Insecure, 0, "u1");
   cache.store("other", wire, cache::Security::Unchecked, 0, "u2");
   CHECK(cache.flush_unvalidated_from("u1") == 2);
-  CHECK(cache.find("secure", 0).has_value());
-  CHECK(cache.find("other", 0).has_value());
-  CHECK_FALSE(cache.find("unchecked", 0).has_value());
-  CHECK_FALSE(cache.find("insecure", 0).has_value());
+  CHECK(cache.find("secure", 0) != nullptr);
+  CHECK(cache.find("other", 0) != nullptr);
+  CHECK(cache.find("unchecked", 0) == nullptr);
+  CHECK(cache.find("insecure", 0) == nullptr);
 }
 
 TEST_CASE("RFC 8767: only validated or insecure answers are served stale, for a bounded time") {
@@ -90,16 +122,33 @@ TEST_CASE("RFC 8767: only validated or insecure answers are served stale, for a 
   cache.store("secure", wire, cache::Security::Secure, 0);
   cache.store("unchecked", wire, cache::Security::Unchecked, 0);
   CHECK_FALSE(cache.find_stale("secure", 30'000).has_value());  // not expired yet
-  CHECK_FALSE(cache.find("secure", 61'000).has_value());        // expired for normal use
+  CHECK(cache.find("secure", 61'000) == nullptr);                // expired for normal use
   const auto stale = cache.find_stale("secure", 61'000);
   REQUIRE(stale.has_value());
-  CHECK(first_ttl(stale->wire) == cache::MessageCache::kStaleTtl);
+  CHECK(first_ttl(stale->wire) == 30);
   CHECK_FALSE(cache.find_stale("unchecked", 61'000).has_value());  // THREATS rule 13
-  CHECK_FALSE(cache.find_stale("secure", 60'000 + cache::MessageCache::kMaxStaleMs + 1));
+  CHECK_FALSE(cache.find_stale("secure", 60'000 + 3600'000 + 1));
+}
+
+TEST_CASE("RFC 8767 5: the operator bounds serve-stale, or turns it off") {
+  cache::CacheLimits limits;
+  limits.stale_max_seconds = 10;
+  limits.stale_ttl = 7;
+  cache::MessageCache cache(limits);
+  cache.set_limits(limits, limits.max_bytes);
+  const auto wire = message(LDNS_RCODE_NOERROR, {"www.example.test. 60 IN A 192.0.2.1"});
+  cache.store("secure", wire, cache::Security::Secure, 0);
+  const auto stale = cache.find_stale("secure", 65'000);
+  REQUIRE(stale.has_value());
+  CHECK(first_ttl(stale->wire) == 7);
+  CHECK_FALSE(cache.find_stale("secure", 70'001).has_value());
+  limits.stale_max_seconds = 0;
+  cache.set_limits(limits, limits.max_bytes);
+  CHECK_FALSE(cache.find_stale("secure", 60'001).has_value());
 }
 
 TEST_CASE("THREATS rule 13: the operator's TTL clamps apply; a size of 0 caches nothing") {
-  const cache::CacheLimits limits{100, 60, 600, 30};
+  const cache::CacheLimits limits{1 << 20, 60, 600, 30};
   CHECK(cache::cache_ttl(message(LDNS_RCODE_NOERROR, {"www.example.test. 5 IN A 192.0.2.1"}),
                          limits) == 60u);
   CHECK(cache::cache_ttl(message(LDNS_RCODE_NOERROR, {"www.example.test. 9000 IN A 192.0.2.1"}),
@@ -107,7 +156,8 @@ TEST_CASE("THREATS rule 13: the operator's TTL clamps apply; a size of 0 caches 
   CHECK(cache::cache_ttl(message(LDNS_RCODE_NXDOMAIN, {},
                                  {"example.test. 3600 IN SOA ns. host. 1 2 3 4 900"}),
                          limits) == 30u);
-  cache::MessageCache none(cache::CacheLimits{0, 0, 86400, 3600});
+  cache::MessageCache none;
+  none.set_limits(cache::CacheLimits{}, 0);
   none.store("k", message(LDNS_RCODE_NOERROR, {"www.example.test. 300 IN A 192.0.2.1"}),
              cache::Security::Secure, 0);
   CHECK(none.size() == 0);
@@ -129,7 +179,7 @@ TEST_CASE("The control tool's listing: dump, lookup by name and type, flush by n
   CHECK(dump.size() == 6);
   const auto found = cache.lookup(name("WWW.example.test.").view(), 1, 100'000);
   REQUIRE(found.size() == 2);
-  CHECK(found[0] == "; www.example.test. A NOERROR security=secure upstream=up1 ttl=200");
+  CHECK(found[0] == "; answer www.example.test. A NOERROR security=secure upstream=up1 ttl=200");
   CHECK(found[1].find("192.0.2.1") != std::string::npos);
   CHECK(found[1].find("\t200\t") != std::string::npos);  // counted down like an answer
   CHECK(cache.lookup(www.view(), 0, 100'000).size() == 4);

@@ -10,8 +10,9 @@ namespace vigil {
 namespace {
 
 cache::CacheLimits cache_limits(const Config& config) {
-  return {config.cache_size, config.cache_min_ttl, config.cache_max_ttl,
-          config.cache_max_negative_ttl};
+  return {static_cast<std::size_t>(config.cache_size), config.cache_min_ttl,
+          config.cache_max_ttl,  config.cache_max_negative_ttl, config.cache_locked_ttl,
+          config.serve_stale, config.serve_stale_ttl};
 }
 
 std::string addresses_text(const std::vector<SocketAddress>& addresses) {

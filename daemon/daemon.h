@@ -53,7 +53,7 @@ class Daemon {
   std::vector<uint8_t> receive_buffer_;
   cache::KeyCache key_cache_;
   cache::BogusCache bogus_cache_;
-  cache::MessageCache answer_cache_;
+  cache::AnswerCache answer_cache_;
   NearMissWatch near_miss_watch_{10};
   ValidationSetup validation_;
   AnchorTracker anchor_tracker_;

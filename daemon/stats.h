@@ -13,12 +13,14 @@ struct Stats {
   uint64_t client_dropped = 0;  // too short, a response, or denied
   uint64_t formerr = 0, notimp = 0, refused = 0, badvers = 0, any_answered = 0;
   uint64_t answers = 0, servfail = 0, truncated = 0;
-  uint64_t deduplicated = 0;
+  uint64_t deduplicated = 0;  // client queries that joined an identical one in flight
   uint64_t cache_hits = 0;  // answered from the answer cache, no upstream query
+  uint64_t cache_conflicts = 0;  // answers not cached: a cached RRset outranks theirs
+  uint64_t prefetches = 0;       // refreshes of popular answers shortly before they expire
   uint64_t stale_answers = 0;  // RFC 8767: expired answers served when no upstream answered
   uint64_t pinned_answers = 0;  // answered from a pin, never from upstream
   uint64_t guard_blocked = 0;   // answers refused for an address outside a guard
-  uint64_t pin_mismatches = 0;  // pin-watch: live answers that disagreed with a pin  // client queries that joined an identical one in flight
+  uint64_t pin_mismatches = 0;  // pin-watch: live answers that disagreed with a pin
   uint64_t tcp_connections = 0, tcp_rejected = 0, tcp_slow_closed = 0, tcp_idle_closed = 0;
 
   // Upstream side.

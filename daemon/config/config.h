@@ -88,10 +88,14 @@ struct Config {
   bool use_cookies = true;
 
   // The answer cache (THREATS rule 13: TTLs clamped).
-  unsigned cache_size = 10000;  // answers kept at most; 0: no answer cache
+  uint64_t cache_size = 32u << 20;  // bytes for answers and RRsets; 0: no cache
+  unsigned cache_locked_ttl = 10;   // percent of an RRset's TTL it cannot be replaced in
   uint32_t cache_min_ttl = 0;   // seconds
   uint32_t cache_max_ttl = 86400;
   uint32_t cache_max_negative_ttl = 3600;
+  uint32_t serve_stale = 3600;     // seconds past expiry an answer may be served (0: never)
+  uint32_t serve_stale_ttl = 30;   // RFC 8767 4: the TTL of a stale answer
+  bool prefetch = true;            // refresh popular answers shortly before they expire
 
   // Client listeners.
   std::chrono::milliseconds tcp_idle_timeout{10000};

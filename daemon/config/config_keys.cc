@@ -118,7 +118,20 @@ void apply_cookies(std::string_view value, Config& config) {
   config.use_cookies = parse_yes_no(value);
 }
 void apply_cache_size(std::string_view value, Config& config) {
-  config.cache_size = static_cast<unsigned>(parse_unsigned(value, 0, 10'000'000));
+  config.cache_size = parse_size(value, uint64_t{64} << 30);
+}
+void apply_cache_locked_ttl(std::string_view value, Config& config) {
+  config.cache_locked_ttl = static_cast<unsigned>(parse_unsigned(value, 0, 100));
+}
+void apply_serve_stale(std::string_view value, Config& config) {
+  // RFC 8767 5: a stale answer is no use after a few days; one to three days is suggested.
+  config.serve_stale = static_cast<uint32_t>(parse_unsigned(value, 0, 7 * 86400));
+}
+void apply_serve_stale_ttl(std::string_view value, Config& config) {
+  config.serve_stale_ttl = static_cast<uint32_t>(parse_unsigned(value, 1, 3600));
+}
+void apply_prefetch(std::string_view value, Config& config) {
+  config.prefetch = parse_yes_no(value);
 }
 void apply_cache_min_ttl(std::string_view value, Config& config) {
   config.cache_min_ttl = static_cast<uint32_t>(parse_unsigned(value, 0, 3600));
@@ -215,9 +228,14 @@ const std::array kKeys = {
               "yes", false, apply_near_miss_flush, nullptr},
     ConfigKey{"cookies", "yes|no", kUpstreamClient, "send DNS cookies (RFC 7873) upstream", "yes",
               false, apply_cookies, nullptr},
-    ConfigKey{"cache-size", "N", kCache,
-              "answers the cache keeps at most, least recently used first out (0: no cache)",
-              "10000", false, apply_cache_size, nullptr},
+    ConfigKey{"cache-size", "SIZE", kCache,
+              "memory for cached answers and RRsets, in bytes or with k, m or g; the least "
+              "useful entries go first (SIEVE) (0: no cache)",
+              "32m", false, apply_cache_size, nullptr},
+    ConfigKey{"cache-locked-ttl", "PERCENT", kCache,
+              "share of a cached RRset's TTL during which no answer of the same rank may "
+              "replace it with different data (0-100)",
+              "10", false, apply_cache_locked_ttl, nullptr},
     ConfigKey{"cache-min-ttl", "SECONDS", kCache,
               "keep answers at least this long, whatever their TTL says (0-3600)", "0", false,
               apply_cache_min_ttl, nullptr},
@@ -226,6 +244,15 @@ const std::array kKeys = {
     ConfigKey{"cache-max-negative-ttl", "SECONDS", kCache,
               "keep NXDOMAIN and NODATA answers at most this long (RFC 2308; 0-86400)", "3600",
               false, apply_cache_max_negative_ttl, nullptr},
+    ConfigKey{"serve-stale", "SECONDS", kCache,
+              "when no upstream answers, serve validated or provably insecure answers up to "
+              "this long past their expiry (RFC 8767; 0: never, at most 604800)",
+              "3600", false, apply_serve_stale, nullptr},
+    ConfigKey{"serve-stale-ttl", "SECONDS", kCache, "the TTL of a stale answer (1-3600)", "30",
+              false, apply_serve_stale_ttl, nullptr},
+    ConfigKey{"prefetch", "yes|no", kCache,
+              "refresh a cached answer asked for in the last tenth of its TTL, before it expires",
+              "yes", false, apply_prefetch, nullptr},
     ConfigKey{"tcp-idle-timeout", "DURATION", kTcp, "close a client connection idle this long",
               "10000ms", false, apply_tcp_idle_timeout, nullptr},
     ConfigKey{"tcp-max-connections", "N", kTcp, "client connections at once (1-65535)", "256",

@@ -82,6 +82,28 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
   return std::chrono::milliseconds(*number * scale);
 }
 
+uint64_t parse_size(std::string_view text, uint64_t max) {
+  std::string_view digits = text;
+  uint64_t scale = 1;
+  if (!digits.empty()) {
+    switch (digits.back()) {
+      case 'k': case 'K': scale = uint64_t{1} << 10; break;
+      case 'm': case 'M': scale = uint64_t{1} << 20; break;
+      case 'g': case 'G': scale = uint64_t{1} << 30; break;
+      default: break;
+    }
+    if (scale != 1) digits.remove_suffix(1);
+  }
+  const auto number = parse_decimal(digits);
+  if (!number) {
+    throw BadValue(in_quotes(text) + " is not a size (bytes, or a number with k, m or g, e.g. 32m)");
+  }
+  if (*number > max / scale) {
+    throw BadValue(in_quotes(text) + " is more than " + std::to_string(max >> 20) + "m");
+  }
+  return *number * scale;
+}
+
 bool parse_yes_no(std::string_view text) {
   if (text == "yes") return true;
   if (text == "no") return false;

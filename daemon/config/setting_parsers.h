@@ -28,6 +28,9 @@ bool parse_yes_no(std::string_view text);
 // A decimal integer in [min, max].
 uint64_t parse_unsigned(std::string_view text, uint64_t min, uint64_t max);
 
+// A size in bytes: "65536", "512k", "32m", "1g" (binary multiples), at most `max` bytes.
+uint64_t parse_size(std::string_view text, uint64_t max);
+
 struct PortRange {
   uint16_t low = 0;
   uint16_t high = 0;

@@ -1,5 +1,8 @@
 #include "daemon/pipeline/client_answer.h"
 
+#include <algorithm>
+
+#include "cache/message_cache.h"
 #include "dns/answer_rewrite.h"
 #include "dns/dnssec_records.h"
 
@@ -8,7 +11,9 @@ namespace vigil {
 std::vector<uint8_t> client_answer(dns::Bytes reply, const dns::MessageLayout& layout,
                                    const dns::QueryInfo& client, Transport transport, bool secure,
                                    const std::optional<dns::ExtendedError>& extended_error,
-                                   const std::vector<uint8_t>* plain) {
+                                   const PreparedForms& forms) {
+  const std::vector<uint8_t>* plain = forms.plain;
+  std::span<const uint16_t> ttl_offsets = forms.ttl_offsets;
   dns::Bytes bytes = reply;
   const dns::MessageLayout* used = &layout;
   std::vector<uint8_t> rendered;
@@ -22,13 +27,23 @@ std::vector<uint8_t> client_answer(dns::Bytes reply, const dns::MessageLayout& l
     if (!plain->empty() && plain_parsed.ok()) {
       bytes = *plain;
       used = &plain_parsed.layout;
+      ttl_offsets = forms.plain_ttl_offsets;
     }
   }
   dns::RewriteOptions options;
   options.max_size = transport == Transport::Udp ? client.udp_reply_limit() : 65535;
   options.authenticated = secure && (client.dnssec_ok || (client.flags & dns::flag::AD) != 0);
   options.extended_error = extended_error;
-  return dns::rewrite_answer_for_client(bytes, *used, client, options);
+  auto answer = dns::rewrite_answer_for_client(bytes, *used, client, options);
+  // The records up to the OPT keep their offsets in the client's answer (the question has the
+  // same length); a truncated answer (TC) has none.
+  if (forms.age_seconds > 0 && (answer[2] & 0x02) == 0) {
+    const std::size_t records_end = used->edns ? used->opt_offset : used->end;
+    const auto kept = std::lower_bound(ttl_offsets.begin(), ttl_offsets.end(), records_end);
+    cache::age_ttls(answer, ttl_offsets.first(static_cast<std::size_t>(kept - ttl_offsets.begin())),
+                    forms.age_seconds);
+  }
+  return answer;
 }
 
 }  // namespace vigil

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "daemon/net/upstream_exchange.h"
@@ -14,11 +15,17 @@
 
 namespace vigil {
 
-// `plain`, when given, is `reply` already without DNSSEC records (the cache keeps both, so a hit
-// for a non-DO client is not re-rendered each time).
+// What the cache keeps beside an answer, so a hit is neither re-rendered nor re-parsed by ldns.
+struct PreparedForms {
+  const std::vector<uint8_t>* plain = nullptr;  // the reply already without DNSSEC records
+  std::span<const uint16_t> ttl_offsets;        // of the reply's records
+  std::span<const uint16_t> plain_ttl_offsets;  // of plain's records
+  uint32_t age_seconds = 0;                     // taken off every TTL (the time spent cached)
+};
+
 std::vector<uint8_t> client_answer(dns::Bytes reply, const dns::MessageLayout& layout,
                                    const dns::QueryInfo& client, Transport transport, bool secure,
                                    const std::optional<dns::ExtendedError>& extended_error,
-                                   const std::vector<uint8_t>* plain = nullptr);
+                                   const PreparedForms& forms = {});
 
 }  // namespace vigil

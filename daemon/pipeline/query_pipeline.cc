@@ -142,16 +142,18 @@ bool QueryPipeline::answer_from_pins(const dns::QueryInfo& query, ReplySink& sin
 bool QueryPipeline::answer_from_cache(const UpstreamGroup& group, const dns::QueryInfo& query,
                                       Transport transport, ReplySink& sink) {
   if (context_.answers == nullptr || query.checking_disabled()) return false;
-  auto cached = context_.answers->find(
-      cache::question_key(group.id, query),
-      uv_now(context_.io.loop));
-  if (!cached) return false;
+  const uint64_t now = uv_now(context_.io.loop);
+  const cache::CachedAnswer* cached =
+      context_.answers->find(cache::question_key(group.id, query), now);
+  if (cached == nullptr) return false;
   const auto parsed = dns::parse_message(cached->wire);
   if (!parsed.ok()) return false;
   ++context_.stats.cache_hits;
   ++context_.stats.answers;
   sink(client_answer(cached->wire, parsed.layout, query, transport,
-                     cached->security == cache::Security::Secure, std::nullopt, &cached->plain));
+                     cached->security == cache::Security::Secure, std::nullopt,
+                     PreparedForms{&cached->plain, cached->ttl_offsets, cached->plain_ttl_offsets,
+                                   cached->age_seconds(now)}));
   return true;
 }
 

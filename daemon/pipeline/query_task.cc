@@ -404,7 +404,8 @@ void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout,
       plain = dns::without_dnssec_records(reply, waiter.query.qtype);
     }
     auto answer = client_answer(reply, layout, waiter.query, waiter.transport, secure,
-                                extended_error, plain.empty() ? nullptr : &plain);
+                                extended_error,
+                                PreparedForms{plain.empty() ? nullptr : &plain, {}, {}, 0});
     if (answer.size() > 2 && (answer[2] & 0x02)) ++context_.stats.truncated;
     ++context_.stats.answers;
     waiter.sink(std::move(answer));
@@ -427,7 +428,7 @@ bool QueryTask::serve_stale() {
     ++context_.stats.stale_answers;
     waiter.sink(client_answer(stale->wire, parsed.layout, waiter.query, waiter.transport,
                               stale->security == cache::Security::Secure, stale_answer,
-                              &stale->plain));
+                              PreparedForms{&stale->plain, {}, {}, 0}));
   }
   finish();
   return true;
@@ -446,8 +447,26 @@ void QueryTask::store_in_cache(dns::Bytes reply, const dns::MessageLayout& layou
   if (verdict != nullptr && !verdict->is_secure() && ede_code_of_insecure(*verdict) != 0) {
     return;  // insecure with a reason worth an EDE: re-validated each time, not cached
   }
-  context_.answers->store(cache::question_key(group_->id, question_),
-                          reply, security, now(), current_ ? current().name() : answered_by_);
+  const std::string upstream = current_ ? current().name() : answered_by_;
+  const auto stored =
+      context_.answers->store(cache::question_key(group_->id, question_), group_->id,
+                              question_.qname.view(), reply, security, now(), upstream);
+  // RFC 2181 5.4.1: this answer disagrees with a cached RRset that outranks it (or is still
+  // locked); the cached copy stands and this answer is not cached. Worth an operator's look: a
+  // forged answer that got through looks like this.
+  for (const auto& refused : stored.refused) {
+    ++context_.stats.cache_conflicts;
+    const auto keyed = cache::keyed_question(refused.key);
+    context_.security.event(
+        "cache_conflict",
+        fmt::format("{} upstream={} owner={} type={} offered={}/{} cached={}/{} cached_from={}",
+                    describe(), upstream, dns::to_text(keyed.qname), keyed.qtype,
+                    cache::to_string(refused.offered_security),
+                    refused.offered_trust == cache::Trust::Answer ? "answer" : "chain",
+                    cache::to_string(refused.standing->security),
+                    refused.standing->rrset.trust == cache::Trust::Answer ? "answer" : "chain",
+                    refused.standing->upstream));
+  }
 }
 
 void QueryTask::finish_with_servfail(uint16_t ede_code, const std::string& text) {

@@ -13,7 +13,7 @@
 #include "daemon/log.h"
 #include "daemon/net/tcp_exchange.h"
 #include "daemon/net/udp_exchange.h"
-#include "cache/message_cache.h"
+#include "cache/answer_cache.h"
 #include "cache/pins.h"
 #include "daemon/net/upstream.h"
 #include "daemon/pipeline/near_miss_watch.h"
@@ -40,7 +40,7 @@ struct TaskContext {
   SecurityLog& security;
   ValidationSetup* validation = nullptr;  // used when the config says dnssec validate
   const cache::PinTable* pins = nullptr;    // the pipeline's pinned names
-  cache::MessageCache* answers = nullptr;   // the answer cache
+  cache::AnswerCache* answers = nullptr;    // the answer cache
   NearMissWatch* near_misses = nullptr;      // spoofing alerts per upstream
 };
 

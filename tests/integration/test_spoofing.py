@@ -161,7 +161,9 @@ class SpoofingAlertTest(unittest.TestCase):
                 vigild.wait_for_log(r"event=spoofing_suspected")
                 event = vigild.security_events("spoofing_suspected")[0]
                 self.assertEqual(event["upstream"], upstream.endpoint)
-                self.assertEqual(event["flushed_answers"], "1")
+                # cached.example.test, and any attacked answer that came over TCP before the
+                # alert (the forged datagrams and the TCP exchange race).
+                self.assertGreaterEqual(int(event["flushed_answers"]), 1)
                 self.assertGreaterEqual(vigild.stats()["spoofing_alerts"], 1)
                 before = len(upstream.requests)
                 vigild.query("cached.example.test.", "A")  # flushed: asked upstream again
