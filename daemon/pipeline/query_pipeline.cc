@@ -111,7 +111,7 @@ void QueryPipeline::forward(const dns::QueryInfo& query, Transport transport, Re
                             std::optional<dns::Bytes> route_name) {
   const auto& group = routing_.route(route_name ? *route_name : query.qname.view());
   if (answer_from_bogus_cache(*group, query, sink)) return;
-  if (answer_from_cache(*group, query, transport, sink)) return;
+  if (answer_from_cache(group, query, transport, sink)) return;
   std::string key = in_flight_key(*group, query);
   auto found = in_flight_.find(key);
   if (found != in_flight_.end()) {
@@ -139,12 +139,13 @@ bool QueryPipeline::answer_from_pins(const dns::QueryInfo& query, ReplySink& sin
 
 // A question answered before, still within its TTL: no upstream query. Clients with CD=1 ask
 // for the data as the upstream has it now, so they always go upstream.
-bool QueryPipeline::answer_from_cache(const UpstreamGroup& group, const dns::QueryInfo& query,
+bool QueryPipeline::answer_from_cache(const std::shared_ptr<UpstreamGroup>& group,
+                                      const dns::QueryInfo& query,
                                       Transport transport, ReplySink& sink) {
   if (context_.answers == nullptr || query.checking_disabled()) return false;
   const uint64_t now = uv_now(context_.io.loop);
   const cache::CachedAnswer* cached =
-      context_.answers->find(cache::question_key(group.id, query), now);
+      context_.answers->find(cache::question_key(group->id, query), now);
   if (cached == nullptr) return false;
   const auto parsed = dns::parse_message(cached->wire);
   if (!parsed.ok()) return false;
@@ -154,7 +155,33 @@ bool QueryPipeline::answer_from_cache(const UpstreamGroup& group, const dns::Que
                      cached->security == cache::Security::Secure, std::nullopt,
                      PreparedForms{&cached->plain, cached->ttl_offsets, cached->plain_ttl_offsets,
                                    cached->age_seconds(now)}));
+  if (config_->prefetch && is_due_for_prefetch(*cached, now)) {
+    cached->prefetched = true;
+    prefetch(group, query);
+  }
   return true;
+}
+
+// Like Unbound's prefetch: an answer still asked for in the last tenth of its TTL is popular;
+// refreshing it now means the next clients never wait for the upstream.
+bool QueryPipeline::is_due_for_prefetch(const cache::CachedAnswer& cached, uint64_t now_ms) {
+  constexpr uint32_t kMinPrefetchTtl = 5;  // shorter TTLs are not worth a second query
+  return !cached.prefetched && cached.original_ttl >= kMinPrefetchTtl &&
+         (cached.expires_ms - now_ms) * 10 < uint64_t{cached.original_ttl} * 1000;
+}
+
+// A task with no waiters: its answer goes to the cache only.
+void QueryPipeline::prefetch(std::shared_ptr<UpstreamGroup> group, const dns::QueryInfo& query) {
+  std::string key = in_flight_key(*group, query);
+  if (in_flight_.contains(key)) return;
+  ++context_.stats.prefetches;
+  auto task = std::make_unique<QueryTask>(context_, config_, std::move(group), query,
+                                          next_task_id_++,
+                                          [this](QueryTask& done) { retire(done); });
+  QueryTask* raw = task.get();
+  keys_.emplace(raw, key);
+  in_flight_.emplace(std::move(key), std::move(task));
+  raw->start();
 }
 
 // RFC 9520: a question that just failed validation is answered SERVFAIL again from memory.

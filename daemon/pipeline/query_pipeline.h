@@ -45,8 +45,10 @@ class QueryPipeline {
                std::optional<dns::Bytes> route_name = std::nullopt);
   void fetch_for_validation(const validator::Need& need, ReplySink sink);
   bool answer_from_pins(const dns::QueryInfo& query, ReplySink& sink);
-  bool answer_from_cache(const UpstreamGroup& group, const dns::QueryInfo& query,
-                         Transport transport, ReplySink& sink);
+  bool answer_from_cache(const std::shared_ptr<UpstreamGroup>& group,
+                         const dns::QueryInfo& query, Transport transport, ReplySink& sink);
+  static bool is_due_for_prefetch(const cache::CachedAnswer& cached, uint64_t now_ms);
+  void prefetch(std::shared_ptr<UpstreamGroup> group, const dns::QueryInfo& query);
   bool answer_from_bogus_cache(const UpstreamGroup& group, const dns::QueryInfo& query,
                                ReplySink& sink);
   void count_local_reply(const char* reason);
