@@ -123,6 +123,20 @@ bool is_current(const CachedAnswer& answer) {
 
 }  // namespace
 
+bool CachedAnswer::parse_layouts() {
+  const auto parsed = dns::parse_message(wire);
+  if (!parsed.ok()) return false;
+  layout = parsed.layout;
+  const auto parsed_plain = dns::parse_message(plain);
+  if (parsed_plain.ok()) {
+    plain_layout = parsed_plain.layout;
+  } else {
+    plain.clear();  // no usable plain form: every client gets the answer as it is
+    plain_ttl_offsets.clear();
+  }
+  return true;
+}
+
 void MessageCache::set_limits(const CacheLimits& limits, std::size_t max_bytes) {
   limits_ = limits;
   max_bytes_ = max_bytes;
@@ -167,6 +181,7 @@ void MessageCache::store(const std::string& key, dns::Bytes wire, Security secur
   answer.original_ttl = *ttl;
   answer.upstream = upstream;
   answer.rrsets = std::move(rrsets);
+  if (!answer.parse_layouts()) return;
   const std::size_t bytes = cost(key, answer);
   if (bytes > max_bytes_) return;
   auto [it, inserted] = entries_.emplace(key, Entry{std::move(answer), {}, bytes});
@@ -206,6 +221,7 @@ std::optional<CachedAnswer> MessageCache::find_stale(const std::string& key,
   stale.stored_ms = now_ms;
   set_ttls(stale.wire, limits_.stale_ttl);
   set_ttls(stale.plain, limits_.stale_ttl);
+  stale.parse_layouts();  // the copy's layouts must point into its own bytes
   return stale;
 }
 

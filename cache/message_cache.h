@@ -14,6 +14,7 @@
 #include "cache/eviction_order.h"
 #include "cache/rrset_cache.h"
 #include "cache/security.h"
+#include "dns/message.h"
 #include "dns/wire.h"
 
 namespace vigil::cache {
@@ -21,6 +22,10 @@ namespace vigil::cache {
 struct CachedAnswer {
   std::vector<uint8_t> wire;   // the upstream reply (after scrubbing), TTLs as of `stored_ms`
   std::vector<uint8_t> plain;  // the same without RRSIG/NSEC/NSEC3, for clients without DO
+  // Both parsed once, when stored, so a hit is not parsed again. They point into `wire` and
+  // `plain`: a copy must parse its own (see with_layouts).
+  dns::MessageLayout layout;
+  dns::MessageLayout plain_layout;
   std::vector<uint16_t> ttl_offsets;        // where each record's TTL lies in `wire`
   std::vector<uint16_t> plain_ttl_offsets;  // and in `plain`
   Security security = Security::Unchecked;
@@ -30,6 +35,9 @@ struct CachedAnswer {
   std::string upstream;  // who answered, for a flush when it is under attack
   std::vector<std::shared_ptr<const CachedRRset>> rrsets;
   mutable bool prefetched = false;  // a refresh was started for this entry
+
+  // Parses `wire` and `plain` into the layouts; false if `wire` does not parse.
+  bool parse_layouts();
 
   // Seconds to take off every TTL when the entry is answered at `now_ms`.
   uint32_t age_seconds(uint64_t now_ms) const {

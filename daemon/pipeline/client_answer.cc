@@ -23,10 +23,14 @@ std::vector<uint8_t> client_answer(dns::Bytes reply, const dns::MessageLayout& l
       rendered = dns::without_dnssec_records(reply, client.qtype);
       plain = &rendered;
     }
-    plain_parsed = dns::parse_message(*plain);
-    if (!plain->empty() && plain_parsed.ok()) {
+    const dns::MessageLayout* plain_layout = forms.plain_layout;
+    if (plain_layout == nullptr && !plain->empty()) {
+      plain_parsed = dns::parse_message(*plain);
+      if (plain_parsed.ok()) plain_layout = &plain_parsed.layout;
+    }
+    if (!plain->empty() && plain_layout != nullptr) {
       bytes = *plain;
-      used = &plain_parsed.layout;
+      used = plain_layout;
       ttl_offsets = forms.plain_ttl_offsets;
     }
   }

@@ -18,6 +18,7 @@ namespace vigil {
 // What the cache keeps beside an answer, so a hit is neither re-rendered nor re-parsed by ldns.
 struct PreparedForms {
   const std::vector<uint8_t>* plain = nullptr;  // the reply already without DNSSEC records
+  const dns::MessageLayout* plain_layout = nullptr;  // plain, parsed (else parsed here)
   std::span<const uint16_t> ttl_offsets;        // of the reply's records
   std::span<const uint16_t> plain_ttl_offsets;  // of plain's records
   uint32_t age_seconds = 0;                     // taken off every TTL (the time spent cached)

@@ -405,7 +405,7 @@ void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout,
     }
     auto answer = client_answer(reply, layout, waiter.query, waiter.transport, secure,
                                 extended_error,
-                                PreparedForms{plain.empty() ? nullptr : &plain, {}, {}, 0});
+                                PreparedForms{plain.empty() ? nullptr : &plain, nullptr, {}, {}, 0});
     if (answer.size() > 2 && (answer[2] & 0x02)) ++context_.stats.truncated;
     ++context_.stats.answers;
     waiter.sink(std::move(answer));
@@ -421,14 +421,12 @@ bool QueryTask::serve_stale() {
       cache::question_key(group_->id, question_),
       now());
   if (!stale) return false;
-  const auto parsed = dns::parse_message(stale->wire);
-  if (!parsed.ok()) return false;
   const dns::ExtendedError stale_answer{dns::ede::StaleAnswer, "no upstream answered"};
   for (auto& waiter : retire_and_take_waiters()) {
     ++context_.stats.stale_answers;
-    waiter.sink(client_answer(stale->wire, parsed.layout, waiter.query, waiter.transport,
+    waiter.sink(client_answer(stale->wire, stale->layout, waiter.query, waiter.transport,
                               stale->security == cache::Security::Secure, stale_answer,
-                              PreparedForms{&stale->plain, {}, {}, 0}));
+                              PreparedForms{&stale->plain, &stale->plain_layout, {}, {}, 0}));
   }
   finish();
   return true;
