@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "cache/listing.h"
 #include "cache/question_key.h"
 #include "dns/dnssec_records.h"
 #include "dns/ldns_ptr.h"
@@ -256,37 +257,21 @@ std::vector<std::string> MessageCache::listing(const std::string& key, const Ent
   const uint32_t elapsed = answer.age_seconds(now_ms);
   for (const ldns_rr_list* section : {ldns_pkt_answer(packet.get()), ldns_pkt_authority(packet.get())}) {
     for (std::size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
-      ldns_rr* rr = ldns_rr_list_rr(section, i);
-      const uint32_t ttl = ldns_rr_ttl(rr);
-      ldns_rr_set_ttl(rr, ttl > elapsed ? ttl - elapsed : 0);
-      const dns::LdnsStr text(ldns_rr2str(rr));
-      std::string line = text ? text.get() : "";
-      while (!line.empty() && line.back() == '\n') line.pop_back();
-      lines.push_back(std::move(line));
+      lines.push_back(record_line(ldns_rr_list_rr(section, i), elapsed));
     }
   }
   return lines;
 }
 
 std::vector<std::string> MessageCache::dump(uint64_t now_ms) const {
-  std::vector<std::string> lines;
-  for (const auto& [key, entry] : entries_) {
-    if (entry.answer.expires_ms <= now_ms) continue;
-    auto block = listing(key, entry, now_ms);
-    lines.insert(lines.end(), block.begin(), block.end());
-  }
-  return lines;
+  return lookup({}, 0, now_ms);
 }
 
 std::vector<std::string> MessageCache::lookup(dns::Bytes name, uint16_t qtype,
                                               uint64_t now_ms) const {
   std::vector<std::string> lines;
   for (const auto& [key, entry] : entries_) {
-    const KeyedQuestion question = keyed_question(key);
-    if (entry.answer.expires_ms <= now_ms || !dns::equal_ignoring_case(question.qname, name) ||
-        (qtype != 0 && question.qtype != qtype)) {
-      continue;
-    }
+    if (entry.answer.expires_ms <= now_ms || !is_named(key, name, qtype, false)) continue;
     auto block = listing(key, entry, now_ms);
     lines.insert(lines.end(), block.begin(), block.end());
   }
@@ -296,9 +281,7 @@ std::vector<std::string> MessageCache::lookup(dns::Bytes name, uint16_t qtype,
 std::size_t MessageCache::flush(dns::Bytes name, bool subtree) {
   std::size_t flushed = 0;
   for (auto it = entries_.begin(); it != entries_.end();) {
-    const KeyedQuestion question = keyed_question(it->first);
-    if (subtree ? dns::is_at_or_below(question.qname, name)
-                : dns::equal_ignoring_case(question.qname, name)) {
+    if (is_named(it->first, name, 0, subtree)) {
       it = erase(it);
       ++flushed;
     } else {

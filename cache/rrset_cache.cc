@@ -1,5 +1,6 @@
 #include "cache/rrset_cache.h"
 
+#include "cache/listing.h"
 #include "cache/question_key.h"
 #include "dns/ldns_ptr.h"
 #include "dns/name.h"
@@ -136,35 +137,20 @@ std::vector<std::string> RRsetCache::listing(const CachedRRset& rrset, uint64_t 
       break;
     }
     const dns::LdnsRr rr(parsed);
-    const uint32_t ttl = ldns_rr_ttl(rr.get());
-    ldns_rr_set_ttl(rr.get(), ttl > elapsed ? ttl - elapsed : 0);
-    const dns::LdnsStr text(ldns_rr2str(rr.get()));
-    std::string line = text ? text.get() : "";
-    while (!line.empty() && line.back() == '\n') line.pop_back();
-    lines.push_back(std::move(line));
+    lines.push_back(record_line(rr.get(), elapsed));
   }
   return lines;
 }
 
 std::vector<std::string> RRsetCache::dump(uint64_t now_ms) const {
-  std::vector<std::string> lines;
-  for (const auto& [key, entry] : entries_) {
-    if (entry.rrset->expires_ms <= now_ms) continue;
-    auto block = listing(*entry.rrset, now_ms);
-    lines.insert(lines.end(), block.begin(), block.end());
-  }
-  return lines;
+  return lookup({}, 0, now_ms);
 }
 
 std::vector<std::string> RRsetCache::lookup(dns::Bytes name, uint16_t type,
                                             uint64_t now_ms) const {
   std::vector<std::string> lines;
   for (const auto& [key, entry] : entries_) {
-    const KeyedQuestion keyed = keyed_question(key);
-    if (entry.rrset->expires_ms <= now_ms || !dns::equal_ignoring_case(keyed.qname, name) ||
-        (type != 0 && keyed.qtype != type)) {
-      continue;
-    }
+    if (entry.rrset->expires_ms <= now_ms || !is_named(key, name, type, false)) continue;
     auto block = listing(*entry.rrset, now_ms);
     lines.insert(lines.end(), block.begin(), block.end());
   }
@@ -174,9 +160,7 @@ std::vector<std::string> RRsetCache::lookup(dns::Bytes name, uint16_t type,
 std::size_t RRsetCache::flush(dns::Bytes name, bool subtree) {
   std::size_t flushed = 0;
   for (auto it = entries_.begin(); it != entries_.end();) {
-    const KeyedQuestion keyed = keyed_question(it->first);
-    if (subtree ? dns::is_at_or_below(keyed.qname, name)
-                : dns::equal_ignoring_case(keyed.qname, name)) {
+    if (is_named(it->first, name, 0, subtree)) {
       it = erase(it);
       ++flushed;
     } else {
