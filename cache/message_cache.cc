@@ -141,24 +141,24 @@ bool CachedAnswer::parse_layouts() {
 void MessageCache::set_limits(const CacheLimits& limits, std::size_t max_bytes) {
   limits_ = limits;
   max_bytes_ = max_bytes;
-  make_room();
+  entries_.shrink_to(max_bytes_);
 }
 
 const CachedAnswer* MessageCache::find(const std::string& key, uint64_t now_ms) {
-  const auto found = entries_.find(key);
-  if (found == entries_.end()) return nullptr;
-  const CachedAnswer& answer = found->second.answer;
+  auto* slot = entries_.find(key);
+  if (slot == nullptr) return nullptr;
+  const CachedAnswer& answer = slot->value;
   if (!is_current(answer)) {
-    erase(found);  // an RRset it holds was replaced or evicted: ask again
+    entries_.erase(key);  // an RRset it holds was replaced or evicted: ask again
     return nullptr;
   }
   if (answer.expires_ms <= now_ms) {
     if (now_ms - answer.expires_ms > uint64_t{limits_.stale_max_seconds} * 1000) {
-      erase(found);  // no use even when stale
+      entries_.erase(key);  // no use even when stale
     }
     return nullptr;
   }
-  order_.touch(found->second.order);
+  entries_.touch(*slot);
   return &answer;
 }
 
@@ -168,7 +168,6 @@ void MessageCache::store(const std::string& key, dns::Bytes wire, Security secur
   if (max_bytes_ == 0) return;
   const auto ttl = cache_ttl(wire, limits_);
   if (!ttl || *ttl == 0) return;
-  if (auto found = entries_.find(key); found != entries_.end()) erase(found);
   const auto parsed = dns::parse_message(wire);
   const uint16_t qtype = parsed.layout.question ? parsed.layout.question->qtype : 0;
   CachedAnswer answer;
@@ -185,34 +184,15 @@ void MessageCache::store(const std::string& key, dns::Bytes wire, Security secur
   if (!answer.parse_layouts()) return;
   const std::size_t bytes = cost(key, answer);
   if (bytes > max_bytes_) return;
-  auto [it, inserted] = entries_.emplace(key, Entry{std::move(answer), {}, bytes});
-  it->second.order = order_.insert(&it->first);
-  bytes_ += bytes;
-  make_room();
-}
-
-MessageCache::Entries::iterator MessageCache::erase(Entries::iterator it) {
-  order_.erase(it->second.order);
-  bytes_ -= it->second.bytes;
-  return entries_.erase(it);
-}
-
-void MessageCache::make_room() {
-  while (bytes_ > max_bytes_) {
-    const auto victim = order_.evict();
-    if (!victim) break;
-    const auto found = entries_.find(**victim);
-    bytes_ -= found->second.bytes;
-    entries_.erase(found);
-    ++evictions_;
-  }
+  entries_.put(key, std::move(answer), bytes);  // the vectors move: the layouts stay valid
+  entries_.shrink_to(max_bytes_);
 }
 
 std::optional<CachedAnswer> MessageCache::find_stale(const std::string& key,
                                                      uint64_t now_ms) const {
-  const auto found = entries_.find(key);
-  if (found == entries_.end()) return std::nullopt;
-  const CachedAnswer& entry = found->second.answer;
+  const auto* slot = entries_.find(key);
+  if (slot == nullptr) return std::nullopt;
+  const CachedAnswer& entry = slot->value;
   // THREATS rule 13: only data that was validated or proven insecure is served stale.
   if (entry.security == Security::Unchecked || entry.expires_ms > now_ms ||
       now_ms - entry.expires_ms > uint64_t{limits_.stale_max_seconds} * 1000) {
@@ -227,21 +207,13 @@ std::optional<CachedAnswer> MessageCache::find_stale(const std::string& key,
 }
 
 std::size_t MessageCache::flush_unvalidated_from(const std::string& upstream) {
-  std::size_t flushed = 0;
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    if (it->second.answer.upstream == upstream && it->second.answer.security != Security::Secure) {
-      it = erase(it);
-      ++flushed;
-    } else {
-      ++it;
-    }
-  }
-  return flushed;
+  return entries_.erase_if([&](const std::string&, const CachedAnswer& answer) {
+    return answer.upstream == upstream && answer.security != Security::Secure;
+  });
 }
 
-std::vector<std::string> MessageCache::listing(const std::string& key, const Entry& entry,
+std::vector<std::string> MessageCache::listing(const std::string& key, const CachedAnswer& answer,
                                                uint64_t now_ms) const {
-  const CachedAnswer& answer = entry.answer;
   const KeyedQuestion question = keyed_question(key);
   ldns_pkt* parsed = nullptr;
   if (ldns_wire2pkt(&parsed, answer.wire.data(), answer.wire.size()) != LDNS_STATUS_OK) return {};
@@ -270,31 +242,19 @@ std::vector<std::string> MessageCache::dump(uint64_t now_ms) const {
 std::vector<std::string> MessageCache::lookup(dns::Bytes name, uint16_t qtype,
                                               uint64_t now_ms) const {
   std::vector<std::string> lines;
-  for (const auto& [key, entry] : entries_) {
-    if (entry.answer.expires_ms <= now_ms || !is_named(key, name, qtype, false)) continue;
-    auto block = listing(key, entry, now_ms);
+  entries_.for_each([&](const std::string& key, const CachedAnswer& answer) {
+    if (answer.expires_ms <= now_ms || !is_named(key, name, qtype, false)) return;
+    auto block = listing(key, answer, now_ms);
     lines.insert(lines.end(), block.begin(), block.end());
-  }
+  });
   return lines;
 }
 
 std::size_t MessageCache::flush(dns::Bytes name, bool subtree) {
-  std::size_t flushed = 0;
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    if (is_named(it->first, name, 0, subtree)) {
-      it = erase(it);
-      ++flushed;
-    } else {
-      ++it;
-    }
-  }
-  return flushed;
+  return entries_.erase_if(
+      [&](const std::string& key, const CachedAnswer&) { return is_named(key, name, 0, subtree); });
 }
 
-void MessageCache::clear() {
-  entries_.clear();
-  order_.clear();
-  bytes_ = 0;
-}
+void MessageCache::clear() { entries_.clear(); }
 
 }  // namespace vigil::cache

@@ -8,10 +8,9 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
-#include "cache/eviction_order.h"
+#include "cache/budgeted_table.h"
 #include "cache/rrset_cache.h"
 #include "cache/security.h"
 #include "dns/message.h"
@@ -92,29 +91,17 @@ class MessageCache {
 
   void clear();
   std::size_t size() const { return entries_.size(); }
-  std::size_t bytes() const { return bytes_; }
-  uint64_t evictions() const { return evictions_; }
+  std::size_t bytes() const { return entries_.bytes(); }
+  uint64_t evictions() const { return entries_.evictions(); }
   const CacheLimits& limits() const { return limits_; }
 
  private:
-  struct Entry {
-    CachedAnswer answer;
-    EvictionOrder<const std::string*>::Handle order;
-    std::size_t bytes = 0;
-  };
-  using Entries = std::unordered_map<std::string, Entry>;
-
-  Entries::iterator erase(Entries::iterator it);
-  void make_room();
-  std::vector<std::string> listing(const std::string& key, const Entry& entry,
+  std::vector<std::string> listing(const std::string& key, const CachedAnswer& answer,
                                    uint64_t now_ms) const;
 
   CacheLimits limits_;
   std::size_t max_bytes_;
-  Entries entries_;
-  EvictionOrder<const std::string*> order_;
-  std::size_t bytes_ = 0;
-  uint64_t evictions_ = 0;
+  BudgetedTable<CachedAnswer> entries_;
 };
 
 // The smallest TTL of the message's records, or for a negative answer min(SOA TTL, SOA minimum)

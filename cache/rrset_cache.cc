@@ -24,7 +24,7 @@ std::size_t cost(const std::string& key, const CachedRRset& rrset) {
 
 void RRsetCache::set_limits(const RRsetLimits& limits) {
   limits_ = limits;
-  make_room();
+  entries_.shrink_to(limits_.max_bytes);
 }
 
 OfferResult RRsetCache::offer(AnswerRRset rrset, Security security, uint32_t ttl,
@@ -38,83 +38,51 @@ OfferResult RRsetCache::offer(AnswerRRset rrset, Security security, uint32_t ttl
   const std::string key = rrset.key;
   fresh->rrset = std::move(rrset);
 
-  const auto found = entries_.find(key);
-  if (found == entries_.end() || found->second.rrset->expires_ms <= now_ms) {
+  auto* slot = entries_.find(key);
+  if (slot == nullptr || slot->value.rrset->expires_ms <= now_ms) {
     put(key, fresh);
     return {Offer::Stored, fresh};
   }
-  CachedRRset& cached = *found->second.rrset;
+  CachedRRset& cached = *slot->value.rrset;
   const int offered_rank = rank(security, fresh->rrset.trust);
   const int cached_rank = rank(cached.security, cached.rrset.trust);
   if (cached.rrset.fingerprint == fresh->rrset.fingerprint) {
     if (offered_rank >= cached_rank) {
       // Same data: refreshed in place, so the answers built on it stay valid.
-      const std::size_t before = cost(key, cached);
       const auto lock = cached.locked_until_ms;
-      fresh->current = true;
       cached = *fresh;
       cached.locked_until_ms = std::max(lock, fresh->locked_until_ms);
-      bytes_ = bytes_ - before + cost(key, cached);
-      found->second.bytes = cost(key, cached);
+      entries_.set_cost(*slot, cost(key, cached));
     }
-    order_.touch(found->second.order);
-    return {Offer::Same, found->second.rrset};
+    entries_.touch(*slot);
+    return {Offer::Same, slot->value.rrset};
   }
   const bool replace = offered_rank > cached_rank ||
                        (offered_rank == cached_rank && now_ms >= cached.locked_until_ms);
-  if (!replace) return {Offer::Refused, found->second.rrset};
+  if (!replace) return {Offer::Refused, slot->value.rrset};
   put(key, fresh);
   return {Offer::Stored, fresh};
 }
 
 void RRsetCache::put(const std::string& key, std::shared_ptr<CachedRRset> rrset) {
-  if (auto found = entries_.find(key); found != entries_.end()) erase(found);
+  entries_.erase(key);
   const std::size_t bytes = cost(key, *rrset);
   if (bytes > limits_.max_bytes) return;
-  auto [it, inserted] = entries_.emplace(key, Entry{std::move(rrset), {}, bytes});
-  it->second.order = order_.insert(&it->first);
-  bytes_ += bytes;
-  make_room();
-}
-
-RRsetCache::Entries::iterator RRsetCache::erase(Entries::iterator it) {
-  it->second.rrset->current = false;
-  order_.erase(it->second.order);
-  bytes_ -= it->second.bytes;
-  return entries_.erase(it);
-}
-
-void RRsetCache::make_room() {
-  while (bytes_ > limits_.max_bytes) {
-    const auto victim = order_.evict();
-    if (!victim) break;
-    const auto found = entries_.find(**victim);
-    found->second.rrset->current = false;
-    bytes_ -= found->second.bytes;
-    entries_.erase(found);
-    ++evictions_;
-  }
+  entries_.put(key, Held(std::move(rrset)), bytes);
+  entries_.shrink_to(limits_.max_bytes);
 }
 
 std::shared_ptr<const CachedRRset> RRsetCache::find(const std::string& key,
                                                     uint64_t now_ms) const {
-  const auto found = entries_.find(key);
-  if (found == entries_.end() || found->second.rrset->expires_ms <= now_ms) return nullptr;
-  return found->second.rrset;
+  const auto* slot = entries_.find(key);
+  if (slot == nullptr || slot->value.rrset->expires_ms <= now_ms) return nullptr;
+  return slot->value.rrset;
 }
 
 std::size_t RRsetCache::flush_unvalidated_from(const std::string& upstream) {
-  std::size_t flushed = 0;
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    const CachedRRset& rrset = *it->second.rrset;
-    if (rrset.upstream == upstream && rrset.security != Security::Secure) {
-      it = erase(it);
-      ++flushed;
-    } else {
-      ++it;
-    }
-  }
-  return flushed;
+  return entries_.erase_if([&](const std::string&, const Held& held) {
+    return held.rrset->upstream == upstream && held.rrset->security != Security::Secure;
+  });
 }
 
 std::vector<std::string> RRsetCache::listing(const CachedRRset& rrset, uint64_t now_ms) const {
@@ -149,32 +117,19 @@ std::vector<std::string> RRsetCache::dump(uint64_t now_ms) const {
 std::vector<std::string> RRsetCache::lookup(dns::Bytes name, uint16_t type,
                                             uint64_t now_ms) const {
   std::vector<std::string> lines;
-  for (const auto& [key, entry] : entries_) {
-    if (entry.rrset->expires_ms <= now_ms || !is_named(key, name, type, false)) continue;
-    auto block = listing(*entry.rrset, now_ms);
+  entries_.for_each([&](const std::string& key, const Held& held) {
+    if (held.rrset->expires_ms <= now_ms || !is_named(key, name, type, false)) return;
+    auto block = listing(*held.rrset, now_ms);
     lines.insert(lines.end(), block.begin(), block.end());
-  }
+  });
   return lines;
 }
 
 std::size_t RRsetCache::flush(dns::Bytes name, bool subtree) {
-  std::size_t flushed = 0;
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    if (is_named(it->first, name, 0, subtree)) {
-      it = erase(it);
-      ++flushed;
-    } else {
-      ++it;
-    }
-  }
-  return flushed;
+  return entries_.erase_if(
+      [&](const std::string& key, const Held&) { return is_named(key, name, 0, subtree); });
 }
 
-void RRsetCache::clear() {
-  for (auto& [key, entry] : entries_) entry.rrset->current = false;
-  entries_.clear();
-  order_.clear();
-  bytes_ = 0;
-}
+void RRsetCache::clear() { entries_.clear(); }
 
 }  // namespace vigil::cache

@@ -9,11 +9,10 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "cache/answer_rrsets.h"
-#include "cache/eviction_order.h"
+#include "cache/budgeted_table.h"
 #include "cache/security.h"
 #include "dns/wire.h"
 
@@ -72,27 +71,26 @@ class RRsetCache {
   void clear();
 
   std::size_t size() const { return entries_.size(); }
-  std::size_t bytes() const { return bytes_; }
-  uint64_t evictions() const { return evictions_; }
+  std::size_t bytes() const { return entries_.bytes(); }
+  uint64_t evictions() const { return entries_.evictions(); }
 
  private:
-  struct Entry {
+  // Marks its RRset as no longer current when it leaves the cache (replaced, evicted, flushed).
+  struct Held {
     std::shared_ptr<CachedRRset> rrset;
-    EvictionOrder<const std::string*>::Handle order;
-    std::size_t bytes = 0;
+    explicit Held(std::shared_ptr<CachedRRset> held) : rrset(std::move(held)) {}
+    Held(Held&&) noexcept = default;
+    Held& operator=(Held&&) noexcept = default;
+    ~Held() {
+      if (rrset) rrset->current = false;
+    }
   };
-  using Entries = std::unordered_map<std::string, Entry>;
 
   void put(const std::string& key, std::shared_ptr<CachedRRset> rrset);
-  Entries::iterator erase(Entries::iterator it);
-  void make_room();
   std::vector<std::string> listing(const CachedRRset& rrset, uint64_t now_ms) const;
 
   RRsetLimits limits_;
-  Entries entries_;
-  EvictionOrder<const std::string*> order_;
-  std::size_t bytes_ = 0;
-  uint64_t evictions_ = 0;
+  BudgetedTable<Held> entries_;
 };
 
 // What one cache entry costs besides its bytes of data, estimated for a 64-bit build: the hash
