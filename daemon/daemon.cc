@@ -4,6 +4,9 @@
 #include <ctime>
 
 #include "daemon/pipeline/routing.h"
+#include "daemon/privileges.h"
+#include "daemon/service_manager.h"
+#include "dns/types.h"
 
 namespace vigil {
 
@@ -27,7 +30,7 @@ Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
     : command_line_(std::move(command_line)),
       config_(std::make_shared<const Config>(std::move(config))),
       log_(loggers),
-      security_(loggers.security),
+      security_(loggers),
       receive_buffer_(65536),
       anchor_tracker_(&loop_, loggers, config_->dnssec == DnssecMode::Validate
                                            ? config_->trust_anchor_state_dir
@@ -73,6 +76,7 @@ Daemon::~Daemon() {
   tcp_listeners_.clear();
   signals_.clear();
   clock_timer_.reset();
+  probe_timer_.reset();
   anchor_tracker_.stop();
   pin_watch_.stop();
   pipeline_.reset();
@@ -102,6 +106,7 @@ int Daemon::run() {
   pipeline_ = std::make_unique<QueryPipeline>(context_, config_,
                                               Routing::build(*config_, nullptr, random_));
   start_listeners();
+  if (!drop_root()) return 1;
   start_anchor_tracking();
   start_pin_watch();
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGTERM, [this] { stop(); }));
@@ -110,7 +115,13 @@ int Daemon::run() {
   signals_.push_back(std::make_unique<SignalWatcher>(
       &loop_, SIGUSR1, [this] { log_.main->info("stats: {}", stats_.to_line()); }));
   clock_timer_ = std::make_unique<Timer>(&loop_);
+  probe_timer_ = std::make_unique<Timer>(&loop_);
   watch_the_clock();
+  if (service::is_supervised()) {
+    probe_upstreams();
+  } else {
+    ready_ = true;  // nobody waits for READY=1: no probe query upstream
+  }
   warn_about(*config_);
   log_.main->info("vigild {} ready: listening on {} (udp, tcp); upstreams {}; {} forward zone(s); "
                   "dnssec {} with {} trust anchor(s)",
@@ -121,6 +132,69 @@ int Daemon::run() {
   uv_run(&loop_, UV_RUN_DEFAULT);
   log_.main->info("stopped; stats: {}", stats_.to_line());
   return 0;
+}
+
+// Once the sockets are bound, root is no longer needed (privileges.h).
+bool Daemon::drop_root() {
+  const auto drop = drop_privileges(config_->user, config_->user_configured,
+                                    config_->dnssec == DnssecMode::Validate
+                                        ? config_->trust_anchor_state_dir
+                                        : std::string());
+  if (!drop.error.empty()) {
+    log_.main->critical("cannot run as user {}: {}", config_->user, drop.error);
+    return false;
+  }
+  if (!drop.warning.empty()) log_.main->warn("{}", drop.warning);
+  if (drop.dropped) log_.main->info("running as user {}", config_->user);
+  return true;
+}
+
+// READY=1 means "vigild can answer": its sockets are bound, its anchors loaded, and an upstream
+// has answered. The probe (". NS", CD=1, never cached) is repeated until one does.
+void Daemon::probe_upstreams() {
+  constexpr uint64_t kRetryMs = 2000;
+  dns::QueryInfo probe;
+  probe.flags = dns::flag::RD | dns::flag::CD;
+  probe.qname = *dns::from_text(".");
+  probe.qtype = dns::rrtype::NS;
+  probe.qclass = dns::rrclass::IN;
+  probe.has_edns = true;
+  probe.udp_size = 1232;
+  service::notify_status("waiting for an upstream to answer");
+  pipeline_->resolve_unpinned(probe, [this](std::vector<uint8_t>&& reply) {
+    const uint8_t rcode = reply.size() > 3 ? reply[3] & 0x0f : dns::rcode::SERVFAIL;
+    if (rcode != dns::rcode::NOERROR && rcode != dns::rcode::NXDOMAIN) {
+      return probe_timer_->start(kRetryMs, [this] { probe_upstreams(); });
+    }
+    ready_ = true;
+    last_status_ = status_text();
+    service::notify_ready(last_status_);
+    log_.main->info("an upstream answered: {}", last_status_);
+  });
+}
+
+std::string Daemon::status_text() const {
+  std::string down;
+  std::size_t total = 0;
+  const uint64_t now = uv_now(&loop_);
+  for (const auto& group : pipeline_->routing().groups()) {
+    for (const auto& upstream : group->upstreams) {
+      ++total;
+      if (upstream->health.is_backed_off(now)) down += (down.empty() ? "" : ", ") + upstream->name();
+    }
+  }
+  if (!down.empty()) return "degraded: not answering: " + down;
+  return fmt::format("serving on {}; {} upstream(s); dnssec {}", addresses_text(config_->listen),
+                     total, config_->dnssec == DnssecMode::Validate ? "validate" : "off");
+}
+
+// STATUS= follows the upstreams' health, so `systemctl status vigild` shows a degradation.
+void Daemon::report_status() {
+  if (!ready_) return;
+  std::string status = status_text();
+  if (status == last_status_) return;
+  last_status_ = std::move(status);
+  service::notify_status(last_status_);
 }
 
 // RFC 5011: the anchors' DNSKEY RRsets are fetched through the pipeline like any DS or DNSKEY
@@ -153,25 +227,34 @@ void Daemon::watch_the_clock() {
     bogus_cache_.clear();
     answer_cache_.clear();
   }
+  report_status();
   clock_timer_->start(kEveryMs, [this] { watch_the_clock(); });
 }
 
 void Daemon::stop() {
   log_.main->info("stopping");
+  service::notify_stopping();
   uv_stop(&loop_);
 }
 
 void Daemon::reload() {
+  service::notify_reloading();
   Config fresh;
   try {
     fresh = load_config(command_line_);
   } catch (const ConfigError& error) {
     log_.main->error("reload failed, keeping the running configuration: {}", error.what());
+    service::notify_ready("reload failed, still serving with the previous configuration: " +
+                          std::string(error.what()));
     return;
   }
   if (fresh.listen != config_->listen) {
     log_.main->warn("reload: listen addresses changed; they take effect at the next restart");
     fresh.listen = config_->listen;
+  }
+  if (fresh.user != config_->user) {
+    log_.main->warn("reload: user changed; it takes effect at the next restart");
+    fresh.user = config_->user;
   }
   set_log_level(log_, fresh.log_level);
   context_.io.port_low = fresh.outgoing_port_low;
@@ -186,6 +269,8 @@ void Daemon::reload() {
   start_pin_watch();
   for (auto& listener : tcp_listeners_) listener->reconfigure(*pipeline_, *config_);
   warn_about(*config_);
+  last_status_ = status_text();
+  service::notify_ready(last_status_);
   log_.main->info("reloaded {}: upstreams {}; {} forward zone(s)",
                   config_->config_file.empty() ? "(no config file)" : config_->config_file,
                   addresses_text(config_->upstreams), config_->forwards.size());

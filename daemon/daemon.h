@@ -42,6 +42,10 @@ class Daemon {
   void start_anchor_tracking();
   void start_pin_watch();
   void watch_the_clock();
+  bool drop_root();
+  void probe_upstreams();
+  void report_status();
+  std::string status_text() const;
 
   uv_loop_t loop_{};
   CommandLine command_line_;
@@ -65,6 +69,10 @@ class Daemon {
   ClockWatch clock_watch_;
   PinWatch pin_watch_;
   std::unique_ptr<Timer> clock_timer_;
+  // systemd's READY=1 waits until an upstream has answered this probe.
+  std::unique_ptr<Timer> probe_timer_;
+  bool ready_ = false;
+  std::string last_status_;
 };
 
 }  // namespace vigil

@@ -25,6 +25,7 @@ constexpr std::string_view kUpstreamClient = "Upstream client";
 constexpr std::string_view kTcp = "TCP listeners";
 constexpr std::string_view kCache = "Cache";
 constexpr std::string_view kLogging = "Logging";
+constexpr std::string_view kProcess = "Process";
 
 // One DNS message over TCP is up to 65535 octets plus its 2-octet length (RFC 1035 4.2.2): a
 // slow reader must be able to hold at least one whole reply.
@@ -90,6 +91,15 @@ void apply_access_control(std::string_view value, Config& config) {
 }
 void apply_dnssec(std::string_view value, Config& config) {
   config.dnssec = parse_dnssec_mode(value);
+}
+void apply_user(std::string_view value, Config& config) {
+  if (value == "none") {
+    config.user.clear();
+  } else {
+    if (!is_system_user(value)) throw BadValue("there is no user " + in_quotes(value));
+    config.user = std::string(value);
+  }
+  config.user_configured = true;
 }
 void apply_log_level(std::string_view value, Config& config) {
   config.log_level = parse_log_level(value);
@@ -266,6 +276,10 @@ const std::array kKeys = {
     ConfigKey{"log-level", "LEVEL", kLogging,
               "trace, debug, info, warn, error, critical or off", "info", false, apply_log_level,
               nullptr},
+    ConfigKey{"user", "NAME", kProcess,
+              "started as root, run as this user once the sockets are bound (none: keep the "
+              "user vigild was started as)",
+              "vigil", false, apply_user, nullptr},
 };
 
 }  // namespace

@@ -24,7 +24,8 @@ VIGILD = os.environ.get("VIGILD", os.path.join(ROOT, "build", "daemon", "vigild"
 
 
 class Vigild:
-    def __init__(self, *args, config_text=None, listen_address="127.0.0.1", wait_ready=True):
+    def __init__(self, *args, config_text=None, listen_address="127.0.0.1", wait_ready=True,
+                 env=None):
         self.directory = tempfile.mkdtemp(prefix="vigil-it-")
         self.address = listen_address
         self.port = free_port(listen_address)
@@ -43,9 +44,12 @@ class Vigild:
         if wants_dnssec and "--trust-anchor-state" not in args:
             # RFC 5011 state goes to the test's directory, never to /var/lib/vigil.
             extra += ["--trust-anchor-state", os.path.join(self.directory, "anchor-state")]
+        if "--user" not in args and "user " not in (config_text or ""):
+            extra += ["--user", "none"]  # tests run as root; privilege dropping has its own test
         self.command = command + list(args) + extra
         self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen(self.command, stdout=self._log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(self.command, stdout=self._log, stderr=subprocess.STDOUT,
+                                        env=None if env is None else {**os.environ, **env})
         if wait_ready:
             self.wait_for_log(r"ready: listening on")
 
