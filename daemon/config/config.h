@@ -75,6 +75,8 @@ struct Config {
   std::vector<Guard> guards;
   std::chrono::milliseconds pin_watch{0};  // 0: pinned names are not checked upstream
   std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
+  // The vigilctl socket (a Unix socket path); empty: no control socket. Read at start-up only.
+  std::string control_socket = "/run/vigil/control.sock";
   std::vector<AccessRule> access_control;  // default: 127.0.0.0/8 and ::1/128 allow, rest refuse
 
   // Upstream client.
