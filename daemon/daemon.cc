@@ -133,7 +133,8 @@ int Daemon::run() {
   start_pin_watch();
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGTERM, [this] { stop(); }));
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGINT, [this] { stop(); }));
-  signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGHUP, [this] { reload(); }));  // logs
+  // SIGHUP's reload logs its outcome; only vigilctl needs the returned result.
+  signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGHUP, [this] { reload(); }));
   signals_.push_back(std::make_unique<SignalWatcher>(
       &loop_, SIGUSR1, [this] { log_.main->info("stats: {}", stats_.to_line()); }));
   clock_timer_ = std::make_unique<Timer>(&loop_);

@@ -1,7 +1,6 @@
 // The Daemon's side of the control socket: what vigilctl's commands read and change
 // (daemon/control/control_target.h). Loop thread only, like everything the Daemon owns.
 #include "daemon/daemon.h"
-
 #include "dns/name.h"
 
 namespace vigil {
@@ -16,10 +15,9 @@ StatusReport Daemon::status() const {
   for (const auto& group : pipeline_->routing().groups()) {
     for (const auto& upstream : group->upstreams) {
       const UpstreamHealth& health = upstream->health;
-      report.upstreams.push_back(
-          {group->zone, upstream->name(), health.is_measured(), health.srtt_ms(),
-           health.consecutive_failures(),
-           health.is_backed_off(now) ? health.backoff_until_ms() - now : 0});
+      report.upstreams.push_back({group->zone, upstream->name(), health.is_measured(),
+                                  health.srtt_ms(), health.consecutive_failures(),
+                                  health.is_backed_off(now) ? health.backoff_until_ms() - now : 0});
     }
   }
   report.dnssec = config_->dnssec;
@@ -42,9 +40,7 @@ PinWatchReport Daemon::pin_watch() const {
   return report;
 }
 
-std::vector<std::string> Daemon::cache_dump() const {
-  return answer_cache_.dump(uv_now(&loop_));
-}
+std::vector<std::string> Daemon::cache_dump() const { return answer_cache_.dump(uv_now(&loop_)); }
 
 std::vector<std::string> Daemon::cache_lookup(dns::Bytes name, uint16_t qtype) const {
   return answer_cache_.lookup(name, qtype, uv_now(&loop_));

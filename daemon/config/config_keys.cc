@@ -103,7 +103,9 @@ void apply_control_socket(std::string_view value, Config& config) {
     config.control_socket.clear();
     return;
   }
-  if (!value.starts_with("/")) throw BadValue(in_quotes(value) + " is not an absolute path or none");
+  if (!value.starts_with("/")) {
+    throw BadValue(in_quotes(value) + " is not an absolute path or none");
+  }
   if (value.size() > kMaxSocketPathLength) {
     throw BadValue(in_quotes(value) + " is longer than a Unix socket path may be (" +
                    std::to_string(kMaxSocketPathLength) + " bytes)");

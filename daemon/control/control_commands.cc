@@ -1,5 +1,6 @@
 #include "daemon/control/control_commands.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <exception>
@@ -39,7 +40,9 @@ uint16_t parse_record_type(const std::string& text) {
     throw BadValue(in_quotes(text) + " is not TYPEnnn with nnn from 1 to 65535");
   }
   const uint16_t type = ldns_get_rr_type_by_name(text.c_str());
-  if (type == 0) throw BadValue(in_quotes(text) + " is not a record type (A, AAAA, MX, TYPE65, ...)");
+  if (type == 0) {
+    throw BadValue(in_quotes(text) + " is not a record type (A, AAAA, MX, TYPE65, ...)");
+  }
   return type;
 }
 
@@ -60,7 +63,9 @@ std::string upstream_line(const UpstreamReport& upstream) {
   std::string line = "upstream " + upstream.address + " zone=" + upstream.zone + " state=" + state +
                      " srtt_ms=" + (upstream.measured ? std::to_string(upstream.srtt_ms) : "-") +
                      " failures=" + std::to_string(upstream.consecutive_failures);
-  if (upstream.backoff_left_ms > 0) line += " backoff_ms=" + std::to_string(upstream.backoff_left_ms);
+  if (upstream.backoff_left_ms > 0) {
+    line += " backoff_ms=" + std::to_string(upstream.backoff_left_ms);
+  }
   return line;
 }
 
@@ -146,8 +151,9 @@ ControlReply run_pins(Arguments arguments, ControlTarget& target) {
                                                               : duration_text(watch.interval)));
   lines.push_back("pin-watch-rounds " + std::to_string(watch.rounds));
   lines.push_back("pin-watch-last-round " +
-                  (watch.last_round_age_ms ? std::to_string(*watch.last_round_age_ms / 1000) + "s ago"
-                                           : std::string("never")));
+                  (watch.last_round_age_ms
+                       ? std::to_string(*watch.last_round_age_ms / 1000) + "s ago"
+                       : std::string("never")));
   lines.push_back("pin-mismatches " + std::to_string(target.stats().pin_mismatches));
   return ok(std::move(lines));
 }
@@ -190,8 +196,7 @@ constexpr std::array kCommands = {
     Command{"cache lookup", "NAME [TYPE]", "the cached answers for NAME (of TYPE)",
             run_cache_lookup},
     Command{"cache flush", "[NAME [--subtree]]",
-            "forget every cached answer, or NAME's, or NAME's and those below it",
-            run_cache_flush},
+            "forget every cached answer, or NAME's, or NAME's and those below it", run_cache_flush},
     Command{"pins", "", "pinned records, guards and pin-watch", run_pins},
     Command{"reload", "", "read the configuration again, as SIGHUP does", run_reload},
     Command{"log-level", "[LEVEL]",
@@ -239,9 +244,15 @@ ControlReply dispatch(const std::vector<std::string>& words, ControlTarget& targ
 std::string ControlReply::to_text() const {
   std::string text;
   switch (status) {
-    case Status::Ok: text = "ok\n"; break;
-    case Status::Error: text = "error: " + message + "\n"; break;
-    case Status::Usage: text = "usage: " + message + "\n"; break;
+    case Status::Ok:
+      text = "ok\n";
+      break;
+    case Status::Error:
+      text = "error: " + message + "\n";
+      break;
+    case Status::Usage:
+      text = "usage: " + message + "\n";
+      break;
   }
   for (const auto& line : lines) text += line + "\n";
   return text;

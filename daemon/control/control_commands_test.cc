@@ -68,13 +68,14 @@ TEST_CASE("control: the first reply line is ok, error: or usage:, then one line 
   CHECK(control_error_text("too long") == "error: too long\n");
 }
 
-TEST_CASE("control: an unknown command, no command or a bare 'cache' is a usage error with the list") {
+TEST_CASE(
+    "control: an unknown command, no command or a bare 'cache' is a usage error with the list") {
   FakeTarget target;
   const std::string unknown = run(target, "frobnicate now");
   CHECK(unknown.starts_with("usage: unknown command \"frobnicate\"\ncommands:\n"));
-  for (const char* command : {"status", "stats", "cache dump", "cache lookup NAME [TYPE]",
-                              "cache flush [NAME [--subtree]]", "pins", "reload", "log-level",
-                              "help"}) {
+  for (const char* command :
+       {"status", "stats", "cache dump", "cache lookup NAME [TYPE]",
+        "cache flush [NAME [--subtree]]", "pins", "reload", "log-level", "help"}) {
     CHECK_MESSAGE(unknown.find(std::string("  ") + command) != std::string::npos, command);
   }
   CHECK(run(target, "").starts_with("usage: no command given\n"));
@@ -105,7 +106,8 @@ TEST_CASE("control: status names version, listeners, upstreams with their health
   CHECK(has_line(text, "control-socket /run/vigil/control.sock"));
   CHECK(has_line(text, "upstream 192.0.2.1:53 zone=. state=up srtt_ms=12 failures=0"));
   CHECK(has_line(text, "upstream 192.0.2.2:53 zone=. state=untried srtt_ms=- failures=0"));
-  CHECK(has_line(text, "upstream 10.1.0.53:53 zone=corp.example. state=failing srtt_ms=30 failures=1"));
+  CHECK(has_line(text,
+                 "upstream 10.1.0.53:53 zone=corp.example. state=failing srtt_ms=30 failures=1"));
   CHECK(has_line(text,
                  "upstream 10.1.0.54:53 zone=corp.example. state=backed-off srtt_ms=30 failures=4 "
                  "backoff_ms=1500"));
@@ -134,8 +136,9 @@ TEST_CASE("control: stats --prometheus is the text exposition format, counters n
   target.stats_.client_queries_udp = 4;
   target.stats_.validation_step_max_us = 250;
   const std::string text = run(target, "stats --prometheus");
-  CHECK(text.starts_with("ok\n# HELP vigil_client_queries_total Queries received from clients.\n"
-                         "# TYPE vigil_client_queries_total counter\nvigil_client_queries_total 4\n"));
+  CHECK(text.starts_with(
+      "ok\n# HELP vigil_client_queries_total Queries received from clients.\n"
+      "# TYPE vigil_client_queries_total counter\nvigil_client_queries_total 4\n"));
   CHECK(has_line(text, "# TYPE vigil_validation_step_max_us gauge"));
   CHECK(has_line(text, "vigil_validation_step_max_us 250"));
   CHECK(text.find("vigil_validation_step_max_us_total") == std::string::npos);
@@ -159,10 +162,13 @@ TEST_CASE("control: cache lookup takes a NAME and a TYPE mnemonic or TYPEnnn (RF
   target.lookup_.clear();
   CHECK(run(target, "cache lookup nothing.test MX") ==
         "ok\n; no cached answer for nothing.test. MX\n");
-  CHECK(run(target, "cache lookup www.example.test BOGUS").starts_with("usage: \"BOGUS\" is not a record type"));
-  CHECK(run(target, "cache lookup www.example.test TYPE70000").starts_with("usage: \"TYPE70000\" is not TYPEnnn"));
+  CHECK(run(target, "cache lookup www.example.test BOGUS")
+            .starts_with("usage: \"BOGUS\" is not a record type"));
+  CHECK(run(target, "cache lookup www.example.test TYPE70000")
+            .starts_with("usage: \"TYPE70000\" is not TYPEnnn"));
   CHECK(run(target, "cache lookup").starts_with("usage: cache lookup needs NAME [TYPE]"));
-  CHECK(run(target, "cache lookup a.test A extra").starts_with("usage: cache lookup needs NAME [TYPE]"));
+  CHECK(run(target, "cache lookup a.test A extra")
+            .starts_with("usage: cache lookup needs NAME [TYPE]"));
   CHECK(run(target, "cache lookup bad..name").starts_with("usage: "));
 }
 
@@ -180,14 +186,15 @@ TEST_CASE("control: cache flush forgets everything, one name, or a subtree") {
   CHECK(run(target, "cache flush") ==
         "ok\nflushed 3 answer(s) and 1 remembered validation failure(s)\n");
   CHECK(target.flushed_name == "(all)");
-  CHECK(run(target, "cache flush Example.Test").starts_with(
-      "ok\nflushed 3 answer(s) for example.test.\n"));
+  CHECK(run(target, "cache flush Example.Test")
+            .starts_with("ok\nflushed 3 answer(s) for example.test.\n"));
   CHECK(target.flushed_name == "example.test.");
   CHECK_FALSE(target.flushed_subtree);
   CHECK(run(target, "cache flush example.test --subtree")
             .starts_with("ok\nflushed 3 answer(s) for example.test. and below\n"));
   CHECK(target.flushed_subtree);
-  CHECK(run(target, "cache flush --subtree").starts_with("usage: cache flush takes [NAME [--subtree]]"));
+  CHECK(run(target, "cache flush --subtree")
+            .starts_with("usage: cache flush takes [NAME [--subtree]]"));
   CHECK(run(target, "cache flush a.test b.test").starts_with("usage: cache flush takes"));
 }
 
@@ -208,13 +215,16 @@ TEST_CASE("control: pins lists the pins, the guards and pin-watch's state") {
   CHECK(has_line(run(target, "pins"), "pin-watch 1500ms"));
 }
 
-TEST_CASE("control: reload reports the loaded configuration, or the error and that the old one stays") {
+TEST_CASE(
+    "control: reload reports the loaded configuration, or the error and that the old one stays") {
   FakeTarget target;
-  target.reload_result_.warnings = {"listen addresses changed; they take effect at the next restart"};
+  target.reload_result_.warnings = {
+      "listen addresses changed; they take effect at the next restart"};
   CHECK(run(target, "reload") ==
         "ok\nreloaded /etc/vigil/vigil.conf\nwarning: listen addresses changed; they take "
         "effect at the next restart\n");
-  target.reload_result_ = {false, "/etc/vigil/vigil.conf:3: upstream: \"x\" is not ADDR[:PORT]", {}};
+  target.reload_result_ = {
+      false, "/etc/vigil/vigil.conf:3: upstream: \"x\" is not ADDR[:PORT]", {}};
   CHECK(run(target, "reload") ==
         "error: reload failed, keeping the running configuration: /etc/vigil/vigil.conf:3: "
         "upstream: \"x\" is not ADDR[:PORT]\n");

@@ -18,36 +18,38 @@ constexpr mode_t kCreationMask = 0177;
 
 ControlServer::ControlServer(uv_loop_t* loop, std::string path, ControlConnection::Handler handler,
                              std::string& note)
-    : loop_(loop), path_(std::move(path)), handler_(std::move(handler)), holder_(new Holder{{}, this}) {
+    : loop_(loop),
+      path_(std::move(path)),
+      handler_(std::move(handler)),
+      holder_(new Holder{{}, this}) {
   uv_pipe_init(loop, &holder_->handle, 0);
   holder_->handle.data = holder_;
   try {
-    prepare_socket_path(path_);
+    note = bind_and_listen();
   } catch (...) {
-    close_and_delete(holder_);
+    close_and_delete(holder_);  // no destructor runs for a constructor that throws
     throw;
   }
+}
+
+std::string ControlServer::bind_and_listen() {
+  prepare_socket_path(path_);
   const mode_t mask = ::umask(kCreationMask);
-  int rc = uv_pipe_bind(&holder_->handle, path_.c_str());
+  const int bound = uv_pipe_bind(&holder_->handle, path_.c_str());
   ::umask(mask);
-  if (rc == 0) {
-    try {
-      note = restrict_socket_access(path_);
-    } catch (...) {
-      remove_socket_file(path_, socket_file_id(path_));
-      close_and_delete(holder_);
-      throw;
-    }
+  if (bound != 0) throw std::runtime_error(std::string("cannot create it: ") + uv_strerror(bound));
+  try {
+    std::string note = restrict_socket_access(path_);
     socket_id_ = socket_file_id(path_);
-    rc = uv_listen(reinterpret_cast<uv_stream_t*>(&holder_->handle), kBacklog,
-                   [](uv_stream_t* server, int status) {
-                     if (status == 0) static_cast<Holder*>(server->data)->owner->on_connection();
-                   });
-    if (rc != 0) remove_socket_file(path_, socket_id_);
-  }
-  if (rc != 0) {
-    close_and_delete(holder_);
-    throw std::runtime_error(std::string("cannot listen: ") + uv_strerror(rc));
+    const int listening =
+        uv_listen(reinterpret_cast<uv_stream_t*>(&holder_->handle), kBacklog, on_listen);
+    if (listening != 0) {
+      throw std::runtime_error(std::string("cannot listen: ") + uv_strerror(listening));
+    }
+    return note;
+  } catch (...) {
+    remove_socket_file(path_, socket_file_id(path_));
+    throw;
   }
 }
 
@@ -56,6 +58,11 @@ ControlServer::~ControlServer() {
   holder_->owner = nullptr;
   close_and_delete(holder_);
   remove_socket_file(path_, socket_id_);
+}
+
+void ControlServer::on_listen(uv_stream_t* server, int status) {
+  auto* owner = static_cast<Holder*>(server->data)->owner;
+  if (status == 0 && owner != nullptr) owner->on_connection();
 }
 
 void ControlServer::on_connection() {

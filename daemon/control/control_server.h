@@ -36,6 +36,8 @@ class ControlServer {
     uv_pipe_t handle;
     ControlServer* owner;
   };
+  std::string bind_and_listen();  // returns the note
+  static void on_listen(uv_stream_t* server, int status);
   void on_connection();
 
   uv_loop_t* loop_;

@@ -65,8 +65,8 @@ TEST_CASE("control socket: a stale socket is removed, a live one or another file
   CHECK_FALSE(std::filesystem::exists(path));
 
   const int live = bound_socket(path, true);
-  CHECK_THROWS_WITH_AS(prepare_socket_path(path),
-                       "in use by a running process (another vigild?)", std::runtime_error);
+  CHECK_THROWS_WITH_AS(prepare_socket_path(path), "in use by a running process (another vigild?)",
+                       std::runtime_error);
   CHECK(std::filesystem::exists(path));
   ::close(live);
   ::unlink(path.c_str());

@@ -16,12 +16,12 @@ namespace vigil {
 
 // One upstream as `vigilctl status` shows it: what daemon/net/upstream_health.h knows.
 struct UpstreamReport {
-  std::string zone;               // "." for the default upstreams, else the forward zone
-  std::string address;            // "127.0.0.1:53"
-  bool measured = false;          // has answered at least once
-  uint32_t srtt_ms = 0;           // smoothed round-trip time, once measured
+  std::string zone;       // "." for the default upstreams, else the forward zone
+  std::string address;    // "127.0.0.1:53"
+  bool measured = false;  // has answered at least once
+  uint32_t srtt_ms = 0;   // smoothed round-trip time, once measured
   unsigned consecutive_failures = 0;
-  uint64_t backoff_left_ms = 0;   // 0: not backed off
+  uint64_t backoff_left_ms = 0;  // 0: not backed off
 };
 
 struct StatusReport {
@@ -34,9 +34,9 @@ struct StatusReport {
   std::size_t trust_anchors = 0;     // trusted now (after RFC 5011 tracking)
   std::size_t negative_anchors = 0;  // in effect, the RFC 6303 reverse zones included
   std::size_t cache_entries = 0;
-  std::size_t cache_size = 0;        // the cache-size limit
-  std::size_t bogus_entries = 0;     // remembered validation failures (RFC 9520)
-  std::size_t in_flight = 0;         // distinct questions waiting for upstreams
+  std::size_t cache_size = 0;     // the cache-size limit
+  std::size_t bogus_entries = 0;  // remembered validation failures (RFC 9520)
+  std::size_t in_flight = 0;      // distinct questions waiting for upstreams
 };
 
 struct PinWatchReport {

@@ -55,19 +55,27 @@ Exchange parse_reply(const std::string& reply) {
   const std::string status = reply.substr(0, newline);
   std::string body = reply.substr(newline + 1);
   if (status == "ok") return {Outcome::Ok, {}, std::move(body)};
-  if (status.starts_with("error: ")) return {Outcome::DaemonError, status.substr(7), std::move(body)};
-  if (status.starts_with("usage: ")) return {Outcome::UsageError, status.substr(7), std::move(body)};
+  if (status.starts_with("error: ")) {
+    return {Outcome::DaemonError, status.substr(7), std::move(body)};
+  }
+  if (status.starts_with("usage: ")) {
+    return {Outcome::UsageError, status.substr(7), std::move(body)};
+  }
   return unreachable("not a vigild reply: " + status);
 }
 
 Exchange exchange(const std::string& path, const std::string& request, int timeout_s) {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
-  if (path.size() >= sizeof address.sun_path) return unreachable(path + ": path too long for a socket");
+  if (path.size() >= sizeof address.sun_path) {
+    return {Outcome::UsageError, path + ": too long for a socket path", {}};
+  }
   std::memcpy(address.sun_path, path.data(), path.size());
 
   const Socket socket;
-  if (socket.fd() < 0) return unreachable(std::string("cannot create a socket: ") + std::strerror(errno));
+  if (socket.fd() < 0) {
+    return unreachable(std::string("cannot create a socket: ") + std::strerror(errno));
+  }
   const timeval timeout{timeout_s, 0};
   ::setsockopt(socket.fd(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   ::setsockopt(socket.fd(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
@@ -93,7 +101,9 @@ Exchange exchange(const std::string& path, const std::string& request, int timeo
     if (n < 0 && is_timeout(errno)) {
       return unreachable("no reply from vigild within " + std::to_string(timeout_s) + " s");
     }
-    if (n < 0) return unreachable(std::string("cannot read vigild's reply: ") + std::strerror(errno));
+    if (n < 0) {
+      return unreachable(std::string("cannot read vigild's reply: ") + std::strerror(errno));
+    }
     reply.append(buffer, static_cast<std::size_t>(n));
   }
   return parse_reply(reply);
