@@ -3,6 +3,7 @@
 #include <csignal>
 #include <ctime>
 
+#include "daemon/control/control_commands.h"
 #include "daemon/pipeline/routing.h"
 #include "daemon/privileges.h"
 #include "daemon/service_manager.h"
@@ -38,7 +39,8 @@ Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
       context_{UpstreamIo{&loop_, random_, receive_buffer_, config_->outgoing_port_low,
                           config_->outgoing_port_high},
                stats_, log_, security_, &validation_},
-      pin_watch_(&loop_, log_, security_, stats_) {
+      pin_watch_(&loop_, log_, security_, stats_),
+      log_level_(config_->log_level) {
   uv_loop_init(&loop_);
   validation_.key_cache = &key_cache_;
   validation_.bogus_cache = &bogus_cache_;
@@ -72,6 +74,7 @@ void Daemon::rebuild_anchor_set(const Config& config) {
 Daemon::~Daemon() {
   // Tasks first (they hold reply sinks into the listeners), then listeners, then the loop.
   if (pipeline_) pipeline_->shutdown();
+  control_.reset();  // removes the socket file
   udp_listeners_.clear();
   tcp_listeners_.clear();
   signals_.clear();
@@ -92,6 +95,29 @@ void Daemon::start_listeners() {
   }
 }
 
+// The control channel is a convenience: DNS service never depends on it, so a socket that cannot
+// be bound is logged and vigild serves on without it.
+void Daemon::start_control() {
+  const std::string& path = config_->control_socket;
+  if (path.empty()) return;
+  std::string note;
+  try {
+    control_ = std::make_unique<ControlServer>(
+        &loop_, path,
+        [this](std::string_view request) {
+          log_.main->debug("control: {}", request);
+          return run_control_command(request, *this).to_text();
+        },
+        note);
+  } catch (const std::exception& error) {
+    log_.main->error("control socket {}: {}; running without it (vigilctl cannot reach vigild)",
+                     path, error.what());
+    return;
+  }
+  if (!note.empty()) log_.main->info("control socket: {}", note);
+  log_.main->info("control socket: listening on {}", path);
+}
+
 void Daemon::warn_about(const Config& config) const {
   if (config.dnssec == DnssecMode::Off) {
     log_.main->warn("dnssec off: answers are forwarded without validation and never carry AD");
@@ -106,11 +132,14 @@ int Daemon::run() {
   pipeline_ = std::make_unique<QueryPipeline>(context_, config_,
                                               Routing::build(*config_, nullptr, random_));
   start_listeners();
+  started_ms_ = uv_now(&loop_);
+  start_control();  // before dropping root: /run/vigil may need creating
   if (!drop_root()) return 1;
   start_anchor_tracking();
   start_pin_watch();
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGTERM, [this] { stop(); }));
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGINT, [this] { stop(); }));
+  // SIGHUP's reload logs its outcome; only vigilctl needs the returned result.
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGHUP, [this] { reload(); }));
   signals_.push_back(std::make_unique<SignalWatcher>(
       &loop_, SIGUSR1, [this] { log_.main->info("stats: {}", stats_.to_line()); }));
@@ -237,7 +266,7 @@ void Daemon::stop() {
   uv_stop(&loop_);
 }
 
-void Daemon::reload() {
+ReloadResult Daemon::reload() {
   service::notify_reloading();
   Config fresh;
   try {
@@ -246,17 +275,23 @@ void Daemon::reload() {
     log_.main->error("reload failed, keeping the running configuration: {}", error.what());
     service::notify_ready("reload failed, still serving with the previous configuration: " +
                           std::string(error.what()));
-    return;
+    return {false, error.what(), {}};
   }
+  ReloadResult result{true, {}, {}};
   if (fresh.listen != config_->listen) {
-    log_.main->warn("reload: listen addresses changed; they take effect at the next restart");
+    result.warnings.emplace_back("listen addresses changed; they take effect at the next restart");
     fresh.listen = config_->listen;
   }
   if (fresh.user != config_->user) {
-    log_.main->warn("reload: user changed; it takes effect at the next restart");
+    result.warnings.emplace_back("user changed; it takes effect at the next restart");
     fresh.user = config_->user;
   }
-  set_log_level(log_, fresh.log_level);
+  if (fresh.control_socket != config_->control_socket) {
+    result.warnings.emplace_back("control-socket changed; it takes effect at the next restart");
+    fresh.control_socket = config_->control_socket;
+  }
+  for (const auto& warning : result.warnings) log_.main->warn("reload: {}", warning);
+  set_log_level(fresh.log_level);
   context_.io.port_low = fresh.outgoing_port_low;
   context_.io.port_high = fresh.outgoing_port_high;
   set_trust_anchors(fresh);
@@ -271,9 +306,12 @@ void Daemon::reload() {
   warn_about(*config_);
   last_status_ = status_text();
   service::notify_ready(last_status_);
-  log_.main->info("reloaded {}: upstreams {}; {} forward zone(s)",
-                  config_->config_file.empty() ? "(no config file)" : config_->config_file,
-                  addresses_text(config_->upstreams), config_->forwards.size());
+  result.detail = fmt::format("reloaded {}: upstreams {}; {} forward zone(s)",
+                              config_->config_file.empty() ? "(no config file)"
+                                                           : config_->config_file,
+                              addresses_text(config_->upstreams), config_->forwards.size());
+  log_.main->info("{}", result.detail);
+  return result;
 }
 
 }  // namespace vigil

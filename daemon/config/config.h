@@ -78,6 +78,8 @@ struct Config {
   // Started as root, vigild binds its sockets and then runs as this user; empty: stays as is.
   std::string user = "vigil";
   bool user_configured = false;  // named in the config or on the command line: it must exist
+  // The vigilctl socket (a Unix socket path); empty: no control socket. Read at start-up only.
+  std::string control_socket = "/run/vigil/control.sock";
   std::vector<AccessRule> access_control;  // default: 127.0.0.0/8 and ::1/128 allow, rest refuse
 
   // Upstream client.

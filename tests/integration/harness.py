@@ -1,7 +1,8 @@
-"""Starts vigild as a process for integration tests and talks DNS to it.
+"""Starts vigild as a process for integration tests and talks DNS to it, and vigilctl.
 
-Each Vigild gets its own free port on 127.0.0.1, its own log file and, if asked, its own config
-file; it is stopped (SIGTERM, then SIGKILL) when the test ends, also when the test fails.
+Each Vigild gets its own free port on 127.0.0.1, its own log file, its own control socket and,
+if asked, its own config file; it is stopped (SIGTERM, then SIGKILL) when the test ends, also
+when the test fails.
 """
 import os
 import re
@@ -21,6 +22,14 @@ from scripted_upstream import free_port, read_tcp_message
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # VIGILD may name another build, e.g. one with sanitizers.
 VIGILD = os.environ.get("VIGILD", os.path.join(ROOT, "build", "daemon", "vigild"))
+VIGILCTL = os.environ.get("VIGILCTL", os.path.join(ROOT, "build", "tools", "vigilctl", "vigilctl"))
+
+
+def run_vigilctl(*args, env=None, timeout=40):
+    """Runs vigilctl to completion; returns (exit status, stdout, stderr)."""
+    result = subprocess.run([VIGILCTL, *args], capture_output=True, text=True, timeout=timeout,
+                            stdin=subprocess.DEVNULL, env=env)
+    return result.returncode, result.stdout, result.stderr
 
 
 class Vigild:
@@ -31,8 +40,12 @@ class Vigild:
         self.port = free_port(listen_address)
         self.log_path = os.path.join(self.directory, "vigild.log")
         self.config_path = None
+        # Never /run/vigil/control.sock: tests run side by side (a later --control-socket in
+        # `args` wins).
+        self.control_socket = os.path.join(self.directory, "control.sock")
         host = f"[{listen_address}]" if ":" in listen_address else listen_address
-        command = [VIGILD, "--listen", f"{host}:{self.port}"]
+        command = [VIGILD, "--listen", f"{host}:{self.port}", "--control-socket",
+                   self.control_socket]
         if config_text is not None:
             self.config_path = os.path.join(self.directory, "vigil.conf")
             self.write_config(config_text)
@@ -105,6 +118,10 @@ class Vigild:
         self.signal(signal.SIGUSR1)
         lines = self.wait_for_log(r"stats: (.*)", count=before + 1)
         return {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", lines[-1])}
+
+    def ctl(self, *args, **kwargs):
+        """Runs vigilctl against this vigild's control socket: (exit status, stdout, stderr)."""
+        return run_vigilctl("--socket", self.control_socket, *args, **kwargs)
 
     def security_events(self, name):
         """The key=value fields of each logged security event `name`."""
