@@ -104,9 +104,11 @@ void Daemon::start_control() {
   try {
     control_ = std::make_unique<ControlServer>(
         &loop_, path,
-        [this](std::string_view request) {
+        [this](std::string_view request, ControlConnection::Respond respond) {
           log_.main->debug("control: {}", request);
-          return run_control_command(request, *this).to_text();
+          run_control_request(request, *this, [respond = std::move(respond)](ControlReply reply) {
+            respond(reply.to_text());
+          });
         },
         note);
   } catch (const std::exception& error) {

@@ -45,6 +45,8 @@ class Daemon : public ControlTarget {
   std::vector<std::string> cache_dump() const override;
   std::vector<std::string> cache_lookup(dns::Bytes name, uint16_t qtype) const override;
   FlushResult cache_flush(std::optional<dns::Bytes> name, bool subtree) override;
+  void explain(dns::Bytes name, uint16_t qtype,
+               std::function<void(std::vector<std::string>)> done) override;
   std::string log_level() const override { return log_level_; }
   void set_log_level(const std::string& level) override;
 

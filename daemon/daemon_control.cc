@@ -2,6 +2,8 @@
 // (daemon/control/control_target.h). Loop thread only, like everything the Daemon owns.
 #include "daemon/daemon.h"
 #include "dns/name.h"
+#include "dns/query.h"
+#include "dns/types.h"
 
 namespace vigil {
 
@@ -62,6 +64,23 @@ FlushResult Daemon::cache_flush(std::optional<dns::Bytes> name, bool subtree) {
                   name ? dns::to_text(*name) : std::string("(everything)"),
                   subtree ? " and below" : "", flushed.answers, flushed.failures);
   return flushed;
+}
+
+// A client's question with RD and AD set (RFC 6840 5.7: AD in a query asks for AD in the
+// answer), without DO: the story shows whether it validated without the signatures' noise.
+void Daemon::explain(dns::Bytes name, uint16_t qtype,
+                     std::function<void(std::vector<std::string>)> done) {
+  const auto wire_name = dns::WireName::from_wire(name);
+  if (!wire_name) return done({"not a name"});
+  dns::QueryInfo query;
+  query.flags = dns::flag::RD | dns::flag::AD;
+  query.qname = *wire_name;
+  query.qtype = qtype;
+  query.qclass = dns::rrclass::IN;
+  query.has_edns = true;
+  query.udp_size = 65535;
+  log_.main->info("control: explain {} type {}", dns::to_text(name), qtype);
+  pipeline_->explain(query, std::move(done));
 }
 
 void Daemon::set_log_level(const std::string& level) {

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <exception>
+#include <optional>
 #include <span>
 
 #include "daemon/config/bad_value.h"
@@ -175,6 +176,14 @@ ControlReply run_log_level(Arguments arguments, ControlTarget& target) {
   return ok({"log-level " + target.log_level()});
 }
 
+void run_explain(Arguments arguments, ControlTarget& target, const ControlRespond& respond) {
+  if (arguments.empty() || arguments.size() > 2) return respond(usage("explain needs NAME [TYPE]"));
+  const DomainName name = parse_domain_name(arguments[0]);
+  const uint16_t type = arguments.size() == 2 ? parse_record_type(arguments[1]) : 1;  // A
+  target.explain(name.wire, type,
+                 [respond](std::vector<std::string> lines) { respond(ok(std::move(lines))); });
+}
+
 ControlReply run_help(Arguments arguments, ControlTarget&) {
   if (!arguments.empty()) return usage("help takes no argument");
   return ok(control_usage());
@@ -185,6 +194,9 @@ struct Command {
   std::string_view arguments;  // for the usage text
   std::string_view meaning;
   ControlReply (*run)(Arguments arguments, ControlTarget& target);
+  // Instead of run, for a command whose answer comes later (explain).
+  void (*run_later)(Arguments arguments, ControlTarget& target,
+                    const ControlRespond& respond) = nullptr;
 };
 
 constexpr std::array kCommands = {
@@ -198,6 +210,10 @@ constexpr std::array kCommands = {
     Command{"cache flush", "[NAME [--subtree]]",
             "forget every cached answer, or NAME's, or NAME's and those below it", run_cache_flush},
     Command{"pins", "", "pinned records, guards and pin-watch", run_pins},
+    Command{"explain", "NAME [TYPE]",
+            "resolve NAME past the caches and tell every step: upstream, transport, scrubbed "
+            "records, chain of trust, verdict, pins and guards, the answer",
+            nullptr, run_explain},
     Command{"reload", "", "read the configuration again, as SIGHUP does", run_reload},
     Command{"log-level", "[LEVEL]",
             "show or set the log level (trace, debug, info, warn, error, critical, off)",
@@ -228,15 +244,18 @@ std::size_t match(const Command& command, const std::vector<std::string>& words)
   return names.size();
 }
 
-ControlReply dispatch(const std::vector<std::string>& words, ControlTarget& target) {
-  if (words.empty()) return usage("no command given");
+void dispatch(const std::vector<std::string>& words, ControlTarget& target,
+              const ControlRespond& respond) {
+  if (words.empty()) return respond(usage("no command given"));
   for (const Command& command : kCommands) {
     if (const std::size_t taken = match(command, words)) {
-      return command.run(Arguments(words).subspan(taken), target);
+      const Arguments arguments = Arguments(words).subspan(taken);
+      if (command.run_later != nullptr) return command.run_later(arguments, target, respond);
+      return respond(command.run(arguments, target));
     }
   }
-  if (words[0] == "cache") return usage("cache needs dump, lookup or flush");
-  return usage("unknown command \"" + words[0] + "\"");
+  if (words[0] == "cache") return respond(usage("cache needs dump, lookup or flush"));
+  respond(usage("unknown command \"" + words[0] + "\""));
 }
 
 }  // namespace
@@ -274,16 +293,22 @@ std::string control_error_text(std::string_view message) {
   return ControlReply{ControlReply::Status::Error, std::string(message), {}}.to_text();
 }
 
-ControlReply run_control_command(std::string_view request, ControlTarget& target) {
+void run_control_request(std::string_view request, ControlTarget& target, ControlRespond respond) {
   // Bad arguments throw BadValue from the shared parsers; anything else is vigild's fault, and
   // nothing may throw across the libuv callback that called us.
   try {
-    return dispatch(split_words(request), target);
+    dispatch(split_words(request), target, respond);
   } catch (const BadValue& bad) {
-    return usage(bad.what());
+    respond(usage(bad.what()));
   } catch (const std::exception& failure) {
-    return error(std::string("internal error: ") + failure.what());
+    respond(error(std::string("internal error: ") + failure.what()));
   }
+}
+
+ControlReply run_control_command(std::string_view request, ControlTarget& target) {
+  std::optional<ControlReply> reply;
+  run_control_request(request, target, [&reply](ControlReply answer) { reply = std::move(answer); });
+  return reply ? std::move(*reply) : error("internal error: the command did not answer at once");
 }
 
 }  // namespace vigil

@@ -34,6 +34,10 @@ class FakeTarget : public ControlTarget {
     if (throw_on_reload) throw std::runtime_error("boom");
     return reload_result_;
   }
+  void explain(dns::Bytes name, uint16_t qtype,
+               std::function<void(std::vector<std::string>)> done) override {
+    done({"question: " + dns::to_text(name) + " type " + std::to_string(qtype), "answer: NOERROR"});
+  }
   std::string log_level() const override { return level_; }
   void set_log_level(const std::string& level) override { level_ = level; }
 
@@ -246,4 +250,18 @@ TEST_CASE("control: a failure inside the daemon is an error reply, never an exce
   FakeTarget target;
   target.throw_on_reload = true;
   CHECK(run(target, "reload") == "error: internal error: boom\n");
+}
+
+TEST_CASE("control: explain NAME [TYPE] answers with the target's story; A by default") {
+  FakeTarget target;
+  const auto reply = run_control_command("explain www.example.test AAAA", target);
+  REQUIRE(reply.status == ControlReply::Status::Ok);
+  CHECK(reply.lines == std::vector<std::string>{"question: www.example.test. type 28",
+                                                "answer: NOERROR"});
+  CHECK(run_control_command("explain www.example.test", target).lines[0] ==
+        "question: www.example.test. type 1");
+  CHECK(run_control_command("explain", target).status == ControlReply::Status::Usage);
+  CHECK(run_control_command("explain a b c", target).status == ControlReply::Status::Usage);
+  CHECK(run_control_command("explain www.example.test NOSUCHTYPE", target).status ==
+        ControlReply::Status::Usage);
 }

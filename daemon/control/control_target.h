@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,6 +76,10 @@ class ControlTarget {
   virtual FlushResult cache_flush(std::optional<dns::Bytes> name, bool subtree) = 0;
 
   virtual ReloadResult reload() = 0;
+  // Resolves NAME TYPE past the caches, writing down every stage's decision (explain.h), and
+  // calls `done` with that story once the answer is in.
+  virtual void explain(dns::Bytes name, uint16_t qtype,
+                       std::function<void(std::vector<std::string>)> done) = 0;
   virtual std::string log_level() const = 0;
   virtual void set_log_level(const std::string& level) = 0;  // a level parse_log_level accepts
 };

@@ -22,8 +22,8 @@ RECORDS = {
     ("other.test.", "A"): ["other.test. 300 IN A 192.0.2.3"],
 }
 
-COMMANDS = ["status", "stats", "cache dump", "cache lookup", "cache flush", "pins", "reload",
-            "log-level", "help"]
+COMMANDS = ["status", "stats", "cache dump", "cache lookup", "cache flush", "pins", "explain",
+            "reload", "log-level", "help"]
 
 
 def lines_of(text):
