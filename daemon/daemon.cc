@@ -144,7 +144,7 @@ int Daemon::run() {
   // SIGHUP's reload logs its outcome; only vigilctl needs the returned result.
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGHUP, [this] { reload(); }));
   signals_.push_back(std::make_unique<SignalWatcher>(
-      &loop_, SIGUSR1, [this] { log_.main->info("stats: {}", stats_.to_line()); }));
+      &loop_, SIGUSR1, [this] { log_.main->info("stats: {}", stats().to_line()); }));
   clock_timer_ = std::make_unique<Timer>(&loop_);
   probe_timer_ = std::make_unique<Timer>(&loop_);
   watch_the_clock();
@@ -161,8 +161,14 @@ int Daemon::run() {
                   config_->dnssec == DnssecMode::Validate ? "validate" : "off",
                   config_->trust_anchors.size());
   uv_run(&loop_, UV_RUN_DEFAULT);
-  log_.main->info("stopped; stats: {}", stats_.to_line());
+  log_.main->info("stopped; stats: {}", stats().to_line());
   return 0;
+}
+
+void Daemon::refresh_cache_stats() {
+  stats_.cache_evictions = answer_cache_.evictions();
+  stats_.cache_bytes = answer_cache_.bytes();
+  stats_.cache_entries = answer_cache_.size();
 }
 
 // Once the sockets are bound, root is no longer needed (privileges.h).

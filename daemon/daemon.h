@@ -39,7 +39,10 @@ class Daemon : public ControlTarget {
 
   // What vigilctl asks (daemon_control.cc).
   StatusReport status() const override;
-  const Stats& stats() const override { return stats_; }
+  const Stats& stats() override {
+    refresh_cache_stats();
+    return stats_;
+  }
   const Config& config() const override { return *config_; }
   PinWatchReport pin_watch() const override;
   std::vector<std::string> cache_dump() const override;
@@ -51,6 +54,7 @@ class Daemon : public ControlTarget {
   void set_log_level(const std::string& level) override;
 
  private:
+  void refresh_cache_stats();
   void start_listeners();
   void start_control();
   void stop();

@@ -15,7 +15,7 @@ namespace {
 class FakeTarget : public ControlTarget {
  public:
   StatusReport status() const override { return status_; }
-  const Stats& stats() const override { return stats_; }
+  const Stats& stats() override { return stats_; }
   const Config& config() const override { return config_; }
   PinWatchReport pin_watch() const override { return pin_watch_; }
   std::vector<std::string> cache_dump() const override { return dump_; }

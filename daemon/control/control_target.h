@@ -64,7 +64,7 @@ class ControlTarget {
   virtual ~ControlTarget() = default;
 
   virtual StatusReport status() const = 0;
-  virtual const Stats& stats() const = 0;
+  virtual const Stats& stats() = 0;  // non-const: the cache figures are read off first
   virtual const Config& config() const = 0;  // the running configuration: pins, guards
   virtual PinWatchReport pin_watch() const = 0;
 

@@ -27,7 +27,7 @@ class ExplainTest(WorldTestCase):
         self.assertIn("over udp from a fresh random port, with 0x20", out)
         self.assertIn("dnssec: secure", out)
         self.assertIn("chain of trust: trust anchor .", out)
-        self.assertRegex(out, r"chain of trust: zone \.: secure, DNSKEY \d+/alg\d+ KSK")
+        self.assertRegex(out, r"chain of trust: zone \.: secure, DNSKEY [^\n]*\d+/alg\d+ KSK")
         self.assertRegex(out, r"chain of trust: zone test\.: secure, DNSKEY \d+/alg\d+")
         self.assertRegex(out, r"chain of trust: zone example\.test\.: secure, DNSKEY \d+/alg13")
         self.assertIn("answer: NOERROR, AD (validated)", out)
