@@ -61,6 +61,7 @@ void Daemon::set_trust_anchors(const Config& config) {
 void Daemon::rebuild_anchor_set(const Config& config) {
   std::vector<validator::NegativeTrustAnchor> negative;
   for (const auto& anchor : config.negative_anchors) negative.push_back({anchor.name, anchor.expires});
+  for (const auto& anchor : runtime_negative_anchors_) negative.push_back({anchor.name, anchor.expires});
   auto anchors =
       std::make_shared<validator::AnchorSet>(anchor_tracker_.trusted(), std::move(negative));
   for (const auto& zone : anchor_tracker_.zones_without_keys()) anchors->keep_anchored(zone);

@@ -184,6 +184,37 @@ void run_explain(Arguments arguments, ControlTarget& target, const ControlRespon
                  [respond](std::vector<std::string> lines) { respond(ok(std::move(lines))); });
 }
 
+ControlReply run_anchors(Arguments arguments, ControlTarget& target) {
+  if (!arguments.empty()) return usage("anchors takes no argument");
+  return ok(target.anchors());
+}
+
+ControlReply run_insecure_add(Arguments arguments, ControlTarget& target) {
+  if (arguments.empty() || arguments.size() > 2) {
+    return usage("insecure add needs NAME [SECONDS]");
+  }
+  const DomainName name = parse_domain_name(arguments[0]);
+  // RFC 7646 4: a negative trust anchor must expire; an hour unless told otherwise.
+  const auto seconds =
+      arguments.size() == 2 ? parse_unsigned(arguments[1], 1, 7 * 86400) : uint64_t{3600};
+  return ok({target.insecure_add(name.text, static_cast<uint32_t>(seconds))});
+}
+
+ControlReply run_insecure_remove(Arguments arguments, ControlTarget& target) {
+  if (arguments.size() != 1) return usage("insecure remove needs NAME");
+  const DomainName name = parse_domain_name(arguments[0]);
+  if (!target.insecure_remove(name.text)) {
+    return error("no runtime negative trust anchor for " + name.text +
+                 " (configured ones are removed from the configuration)");
+  }
+  return ok({"removed the negative trust anchor for " + name.text});
+}
+
+ControlReply run_insecure_list(Arguments arguments, ControlTarget& target) {
+  if (!arguments.empty()) return usage("insecure list takes no argument");
+  return ok(target.insecure_list());
+}
+
 ControlReply run_help(Arguments arguments, ControlTarget&) {
   if (!arguments.empty()) return usage("help takes no argument");
   return ok(control_usage());
@@ -210,6 +241,14 @@ constexpr std::array kCommands = {
     Command{"cache flush", "[NAME [--subtree]]",
             "forget every cached answer, or NAME's, or NAME's and those below it", run_cache_flush},
     Command{"pins", "", "pinned records, guards and pin-watch", run_pins},
+    Command{"anchors", "", "trust anchors and the RFC 5011 state of each key", run_anchors},
+    Command{"insecure add", "NAME [SECONDS]",
+            "stop validating NAME and below for SECONDS (default 3600; RFC 7646)",
+            run_insecure_add},
+    Command{"insecure remove", "NAME", "remove a negative trust anchor added with insecure add",
+            run_insecure_remove},
+    Command{"insecure list", "", "negative trust anchors in force: configured and added",
+            run_insecure_list},
     Command{"explain", "NAME [TYPE]",
             "resolve NAME past the caches and tell every step: upstream, transport, scrubbed "
             "records, chain of trust, verdict, pins and guards, the answer",
@@ -255,6 +294,7 @@ void dispatch(const std::vector<std::string>& words, ControlTarget& target,
     }
   }
   if (words[0] == "cache") return respond(usage("cache needs dump, lookup or flush"));
+  if (words[0] == "insecure") return respond(usage("insecure needs add, remove or list"));
   respond(usage("unknown command \"" + words[0] + "\""));
 }
 

@@ -38,6 +38,14 @@ class FakeTarget : public ControlTarget {
                std::function<void(std::vector<std::string>)> done) override {
     done({"question: " + dns::to_text(name) + " type " + std::to_string(qtype), "answer: NOERROR"});
   }
+  std::vector<std::string> anchors() const override { return {"zone . tracking=off"}; }
+  std::string insecure_add(const std::string& name, uint32_t seconds) override {
+    added_ = name + " " + std::to_string(seconds);
+    return "added " + added_;
+  }
+  bool insecure_remove(const std::string& name) override { return name == "broken.example."; }
+  std::vector<std::string> insecure_list() const override { return {added_}; }
+  std::string added_;
   std::string log_level() const override { return level_; }
   void set_log_level(const std::string& level) override { level_ = level; }
 
@@ -264,4 +272,23 @@ TEST_CASE("control: explain NAME [TYPE] answers with the target's story; A by de
   CHECK(run_control_command("explain a b c", target).status == ControlReply::Status::Usage);
   CHECK(run_control_command("explain www.example.test NOSUCHTYPE", target).status ==
         ControlReply::Status::Usage);
+}
+
+TEST_CASE("control: anchors, and insecure add (an hour by default), remove and list") {
+  FakeTarget target;
+  CHECK(run_control_command("anchors", target).lines ==
+        std::vector<std::string>{"zone . tracking=off"});
+  CHECK(run_control_command("insecure add Broken.Example", target).lines[0] ==
+        "added broken.example. 3600");
+  CHECK(run_control_command("insecure add broken.example 60", target).lines[0] ==
+        "added broken.example. 60");
+  CHECK(run_control_command("insecure list", target).lines ==
+        std::vector<std::string>{"broken.example. 60"});
+  CHECK(run_control_command("insecure remove broken.example", target).status ==
+        ControlReply::Status::Ok);
+  CHECK(run_control_command("insecure remove other.example", target).status ==
+        ControlReply::Status::Error);
+  CHECK(run_control_command("insecure add broken.example 0", target).status ==
+        ControlReply::Status::Usage);
+  CHECK(run_control_command("insecure", target).status == ControlReply::Status::Usage);
 }

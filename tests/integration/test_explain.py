@@ -1,6 +1,11 @@
-"""`vigilctl explain` in the DNS world (NSD + Unbound, tools/world/): the chain of trust of a
-secure name, the reason for a bogus one, pins and guards, each step of the resolution."""
+"""vigilctl against the DNS world (NSD + Unbound, tools/world/): `explain` (the chain of trust of
+a secure name, the reason for a bogus one, pins and guards, each step of the resolution),
+`anchors`, and runtime negative trust anchors with `insecure add|remove|list`."""
 import unittest
+
+import dns.flags
+
+from harness import ede_codes, rcode_of
 
 from world_fixture import WorldTestCase
 
@@ -54,6 +59,29 @@ class ExplainTest(WorldTestCase):
         self.assertIn("guard mail.example.test", out)
         self.assertIn("192.0.2.25 is outside the allowlist: refused", out)
         self.assertIn("answer: SERVFAIL, EDE 15", out)
+
+    def test_anchors_lists_the_root_keys_and_their_rfc5011_state(self):
+        status, out, err = self.vigild.ctl("anchors")
+        self.assertEqual(status, 0, err)
+        self.assertRegex(out, r"zone \. tracking=rfc5011 state=\S+ last-refresh=")
+        self.assertRegex(out, r"key \d+/alg\d+ valid")
+
+    def test_a_runtime_negative_anchor_makes_a_bogus_zone_insecure_until_removed(self):
+        self.assertEqual(rcode_of(self.vigild.query("www.badsig.test.", "A")), "SERVFAIL")
+        status, out, _ = self.vigild.ctl("insecure", "add", "badsig.test", "600")
+        self.assertEqual(status, 0, out)
+        self.assertIn("added a negative trust anchor for badsig.test., expires in 600s", out)
+        reply = self.vigild.query("www.badsig.test.", "A")
+        self.assertEqual(rcode_of(reply), "NOERROR")
+        self.assertFalse(reply.flags & dns.flags.AD)
+        listing = self.vigild.ctl("insecure", "list")[1]
+        self.assertRegex(listing, r"badsig\.test\. source=vigilctl expires=in-\d+s")
+        self.assertIn("10.in-addr.arpa. source=rfc6303 expires=never", listing)
+        self.assertEqual(self.vigild.ctl("insecure", "remove", "badsig.test")[0], 0)
+        reply = self.vigild.query("www.badsig.test.", "A", use_edns=0)
+        self.assertEqual(rcode_of(reply), "SERVFAIL")
+        self.assertEqual(ede_codes(reply), [6])
+        self.assertEqual(self.vigild.ctl("insecure", "remove", "badsig.test")[0], 1)
 
 
 if __name__ == "__main__":
