@@ -1,10 +1,15 @@
 // The daemon's counters, owned by the Daemon and passed by reference: no globals.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <iterator>
 #include <string>
 
 namespace vigil {
+
+// validator::Reason's values (daemon/stats.cc checks the count against it).
+inline constexpr std::size_t kVerdictReasons = 15;
 
 struct Stats {
   // Client side.
@@ -38,6 +43,15 @@ struct Stats {
   uint64_t secure = 0, insecure = 0, bogus = 0;
   uint64_t bogus_cached = 0;  // SERVFAILs answered from the bogus cache (RFC 9520)
   uint64_t validation_step_max_us = 0;  // the longest one validation step held the loop
+
+  // Breakdowns: client queries by type, replies by rcode, verdicts by reason. Reported as
+  // queries_type_a, replies_rcode_nxdomain, verdict_reason_signature_expired, ...
+  static constexpr uint16_t kCountedTypes[] = {1, 28, 5, 15, 16, 2, 6, 12, 33, 64, 65, 43, 48};
+  std::array<uint64_t, std::size(kCountedTypes) + 1> queries_by_type{};  // last: other types
+  std::array<uint64_t, 6> replies_by_rcode{};  // NOERROR..REFUSED (0-5); others go to SERVFAIL's
+  std::array<uint64_t, kVerdictReasons> verdicts_by_reason{};  // index: validator::Reason
+  void count_query_type(uint16_t qtype);
+  void count_reply_rcode(uint8_t rcode) { ++replies_by_rcode[rcode < 6 ? rcode : 2]; }
 
   uint64_t client_queries() const { return client_queries_udp + client_queries_tcp; }
   uint64_t upstream_queries() const { return upstream_queries_udp + upstream_queries_tcp; }

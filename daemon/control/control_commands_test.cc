@@ -159,6 +159,26 @@ TEST_CASE("control: stats --prometheus is the text exposition format, counters n
   }
 }
 
+TEST_CASE("control: the breakdowns are labelled Prometheus families, one HELP and TYPE each") {
+  FakeTarget target;
+  target.stats_.count_query_type(28);
+  target.stats_.count_query_type(257);  // CAA: not listed, counted as other
+  target.stats_.count_reply_rcode(3);
+  target.stats_.verdicts_by_reason[8] = 2;  // signature_expired
+  const std::string text = run(target, "stats --prometheus");
+  CHECK(has_line(text, "vigil_queries_by_type_total{type=\"aaaa\"} 1"));
+  CHECK(has_line(text, "vigil_queries_by_type_total{type=\"other\"} 1"));
+  CHECK(has_line(text, "vigil_replies_by_rcode_total{rcode=\"nxdomain\"} 1"));
+  CHECK(has_line(text, "vigil_verdicts_by_reason_total{reason=\"signature_expired\"} 2"));
+  std::size_t helps = 0;
+  for (std::size_t at = text.find("# HELP vigil_queries_by_type_total"); at != std::string::npos;
+       at = text.find("# HELP vigil_queries_by_type_total", at + 1)) {
+    ++helps;
+  }
+  CHECK(helps == 1);
+  CHECK(has_line(run(target, "stats"), "queries_type_aaaa 1"));
+}
+
 TEST_CASE("control: cache lookup takes a NAME and a TYPE mnemonic or TYPEnnn (RFC 3597)") {
   FakeTarget target;
   target.lookup_ = {"; www.example.test. A NOERROR security=unchecked upstream=- ttl=60",

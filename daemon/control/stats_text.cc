@@ -89,7 +89,32 @@ std::vector<std::string> stats_lines(const Stats& stats) {
   return lines;
 }
 
+// The breakdowns (stats.h) are one labelled family each in Prometheus:
+// queries_type_aaaa becomes vigil_queries_total{type="aaaa"}.
+struct Family {
+  std::string_view prefix;  // of the flat name
+  std::string_view metric;  // the family's name
+  std::string_view label;
+  std::string_view help;
+};
+constexpr Family kFamilies[] = {
+    {"queries_type_", "vigil_queries_by_type_total", "type",
+     "Client queries by type (other: every type not listed)."},
+    {"replies_rcode_", "vigil_replies_by_rcode_total", "rcode",
+     "Replies sent to clients by rcode."},
+    {"verdict_reason_", "vigil_verdicts_by_reason_total", "reason",
+     "DNSSEC verdicts on upstream answers by reason (insecure and bogus reasons)."},
+};
+
+const Family* family_of(const std::string& name) {
+  for (const auto& family : kFamilies) {
+    if (name.starts_with(family.prefix)) return &family;
+  }
+  return nullptr;
+}
+
 bool has_counter_help(const std::string& name) {
+  if (family_of(name) != nullptr) return true;
   for (const auto& entry : kHelp) {
     if (entry.name == name) return true;
   }
@@ -105,7 +130,18 @@ std::string counter_help(const std::string& name) {
 
 std::vector<std::string> prometheus_lines(const Stats& stats) {
   std::vector<std::string> lines;
+  const Family* open_family = nullptr;
   for (const auto& [name, value] : stats_counters(stats)) {
+    if (const Family* family = family_of(name)) {
+      if (family != open_family) {
+        lines.push_back("# HELP " + std::string(family->metric) + " " + std::string(family->help));
+        lines.push_back("# TYPE " + std::string(family->metric) + " counter");
+        open_family = family;
+      }
+      lines.push_back(std::string(family->metric) + "{" + std::string(family->label) + "=\"" +
+                      name.substr(family->prefix.size()) + "\"} " + std::to_string(value));
+      continue;
+    }
     const bool gauge = is_gauge(name);
     // Prometheus naming: a counter's name ends in _total.
     const std::string metric = "vigil_" + name + (gauge ? "" : "_total");

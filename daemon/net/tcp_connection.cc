@@ -102,7 +102,8 @@ void TcpConnection::dispatch_frames() {
     pos += 2 + length;
     std::weak_ptr<TcpConnection> weak = self;
     pipeline_->handle_query(frame, peer_, Transport::Tcp,
-                            [weak](std::vector<uint8_t>&& reply) {
+                            [weak, pipeline = pipeline_](std::vector<uint8_t>&& reply) {
+                              pipeline->count_reply(reply);
                               if (auto connection = weak.lock()) connection->send(std::move(reply));
                             });
   }

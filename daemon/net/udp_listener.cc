@@ -52,7 +52,10 @@ UdpListener::UdpListener(uv_loop_t* loop, const SocketAddress& address, QueryPip
           holder->pipeline->handle_query(
               dns::Bytes(reinterpret_cast<const uint8_t*>(buf->base), static_cast<size_t>(nread)),
               client, Transport::Udp,
-              [holder, client](std::vector<uint8_t>&& reply) { holder->send(client, std::move(reply)); });
+              [holder, client](std::vector<uint8_t>&& reply) {
+                holder->pipeline->count_reply(reply);
+                holder->send(client, std::move(reply));
+              });
         });
   }
   if (rc != 0) {

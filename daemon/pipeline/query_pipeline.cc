@@ -72,6 +72,7 @@ void QueryPipeline::handle_query(dns::Bytes wire, const SocketAddress& client, T
     count_local_reply(check.reason);
     return sink(std::move(check.reply));
   }
+  stats.count_query_type(check.query.qtype);
   if (answer_from_pins(check.query, sink)) return;
   forward(check.query, transport, std::move(sink));
 }

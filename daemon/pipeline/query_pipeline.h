@@ -28,6 +28,10 @@ class QueryPipeline {
   void handle_query(dns::Bytes wire, const SocketAddress& client, Transport transport,
                     ReplySink sink);
   void reconfigure(std::shared_ptr<const Config> config, Routing routing);
+  // Every reply a listener sends to a client: counted by rcode.
+  void count_reply(const std::vector<uint8_t>& reply) {
+    if (reply.size() > 3) context_.stats.count_reply_rcode(reply[3] & 0x0f);
+  }
   // Resolves `query` upstream as a client query would be, pins aside (pin-watch).
   void resolve_unpinned(const dns::QueryInfo& query, ReplySink sink) {
     forward(query, Transport::Tcp, std::move(sink));

@@ -379,6 +379,7 @@ void QueryTask::finish_validated(const validator::AnswerValidation& result) {
                        : std::string(" (") + validator::to_string(verdict.reason) + ")",
                    verdict.detail.empty() ? "" : ": " + verdict.detail));
   note_chain_of_trust();
+  ++context_.stats.verdicts_by_reason[static_cast<std::size_t>(verdict.reason)];
   if (verdict.is_secure()) ++context_.stats.secure;
   if (verdict.is_insecure()) ++context_.stats.insecure;
   if (!verdict.is_bogus() && verdict.security != validator::Security::Indeterminate) {

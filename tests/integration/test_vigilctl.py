@@ -100,10 +100,14 @@ class StatusAndStatsTest(VigilctlTestCase):
         self.assertEqual(len(samples), len(vigild.stats()))
         for sample in samples:
             name, value = sample.split(" ")
-            self.assertRegex(name, r"^vigil_[a-z0-9_]+$")
+            # Breakdowns are labelled families: vigil_queries_by_type_total{type="a"}.
+            self.assertRegex(name, r'^vigil_[a-z0-9_]+(\{[a-z]+="[a-z0-9_]+"\})?$')
             self.assertRegex(value, r"^\d+$")
-            self.assertIn(f"# HELP {name} ", out)
-            self.assertIn(f"# TYPE {name} ", out)
+            family = name.split("{")[0]
+            self.assertIn(f"# HELP {family} ", out)
+            self.assertIn(f"# TYPE {family} ", out)
+        self.assertIn('vigil_queries_by_type_total{type="a"} 1\n', out)
+        self.assertIn('vigil_replies_by_rcode_total{rcode="noerror"} 1\n', out)
 
 
 class CacheTest(VigilctlTestCase):
