@@ -54,6 +54,7 @@ class AnswerCache {
   std::size_t flush(dns::Bytes name, bool subtree);
   void clear();
 
+  std::size_t size() const { return messages_.size(); }  // answers (each over its RRsets)
   std::size_t bytes() const { return messages_.bytes() + rrsets_.bytes(); }
   uint64_t evictions() const { return messages_.evictions() + rrsets_.evictions(); }
   const MessageCache& messages() const { return messages_; }

@@ -3,7 +3,11 @@
 #include <csignal>
 #include <ctime>
 
+#include "daemon/control/control_commands.h"
 #include "daemon/pipeline/routing.h"
+#include "daemon/privileges.h"
+#include "daemon/service_manager.h"
+#include "dns/types.h"
 
 namespace vigil {
 
@@ -27,7 +31,7 @@ Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
     : command_line_(std::move(command_line)),
       config_(std::make_shared<const Config>(std::move(config))),
       log_(loggers),
-      security_(loggers.security),
+      security_(loggers),
       receive_buffer_(65536),
       anchor_tracker_(&loop_, loggers, config_->dnssec == DnssecMode::Validate
                                            ? config_->trust_anchor_state_dir
@@ -35,7 +39,8 @@ Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
       context_{UpstreamIo{&loop_, random_, receive_buffer_, config_->outgoing_port_low,
                           config_->outgoing_port_high},
                stats_, log_, security_, &validation_},
-      pin_watch_(&loop_, log_, security_, stats_) {
+      pin_watch_(&loop_, log_, security_, stats_),
+      log_level_(config_->log_level) {
   uv_loop_init(&loop_);
   validation_.key_cache = &key_cache_;
   validation_.bogus_cache = &bogus_cache_;
@@ -69,10 +74,12 @@ void Daemon::rebuild_anchor_set(const Config& config) {
 Daemon::~Daemon() {
   // Tasks first (they hold reply sinks into the listeners), then listeners, then the loop.
   if (pipeline_) pipeline_->shutdown();
+  control_.reset();  // removes the socket file
   udp_listeners_.clear();
   tcp_listeners_.clear();
   signals_.clear();
   clock_timer_.reset();
+  probe_timer_.reset();
   anchor_tracker_.stop();
   pin_watch_.stop();
   pipeline_.reset();
@@ -86,6 +93,29 @@ void Daemon::start_listeners() {
     tcp_listeners_.push_back(
         std::make_unique<TcpListener>(&loop_, address, *pipeline_, stats_, *config_));
   }
+}
+
+// The control channel is a convenience: DNS service never depends on it, so a socket that cannot
+// be bound is logged and vigild serves on without it.
+void Daemon::start_control() {
+  const std::string& path = config_->control_socket;
+  if (path.empty()) return;
+  std::string note;
+  try {
+    control_ = std::make_unique<ControlServer>(
+        &loop_, path,
+        [this](std::string_view request) {
+          log_.main->debug("control: {}", request);
+          return run_control_command(request, *this).to_text();
+        },
+        note);
+  } catch (const std::exception& error) {
+    log_.main->error("control socket {}: {}; running without it (vigilctl cannot reach vigild)",
+                     path, error.what());
+    return;
+  }
+  if (!note.empty()) log_.main->info("control socket: {}", note);
+  log_.main->info("control socket: listening on {}", path);
 }
 
 void Daemon::warn_about(const Config& config) const {
@@ -102,15 +132,25 @@ int Daemon::run() {
   pipeline_ = std::make_unique<QueryPipeline>(context_, config_,
                                               Routing::build(*config_, nullptr, random_));
   start_listeners();
+  started_ms_ = uv_now(&loop_);
+  start_control();  // before dropping root: /run/vigil may need creating
+  if (!drop_root()) return 1;
   start_anchor_tracking();
   start_pin_watch();
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGTERM, [this] { stop(); }));
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGINT, [this] { stop(); }));
+  // SIGHUP's reload logs its outcome; only vigilctl needs the returned result.
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGHUP, [this] { reload(); }));
   signals_.push_back(std::make_unique<SignalWatcher>(
       &loop_, SIGUSR1, [this] { log_.main->info("stats: {}", stats_.to_line()); }));
   clock_timer_ = std::make_unique<Timer>(&loop_);
+  probe_timer_ = std::make_unique<Timer>(&loop_);
   watch_the_clock();
+  if (service::is_supervised()) {
+    probe_upstreams();
+  } else {
+    ready_ = true;  // nobody waits for READY=1: no probe query upstream
+  }
   warn_about(*config_);
   log_.main->info("vigild {} ready: listening on {} (udp, tcp); upstreams {}; {} forward zone(s); "
                   "dnssec {} with {} trust anchor(s)",
@@ -121,6 +161,69 @@ int Daemon::run() {
   uv_run(&loop_, UV_RUN_DEFAULT);
   log_.main->info("stopped; stats: {}", stats_.to_line());
   return 0;
+}
+
+// Once the sockets are bound, root is no longer needed (privileges.h).
+bool Daemon::drop_root() {
+  const auto drop = drop_privileges(config_->user, config_->user_configured,
+                                    config_->dnssec == DnssecMode::Validate
+                                        ? config_->trust_anchor_state_dir
+                                        : std::string());
+  if (!drop.error.empty()) {
+    log_.main->critical("cannot run as user {}: {}", config_->user, drop.error);
+    return false;
+  }
+  if (!drop.warning.empty()) log_.main->warn("{}", drop.warning);
+  if (drop.dropped) log_.main->info("running as user {}", config_->user);
+  return true;
+}
+
+// READY=1 means "vigild can answer": its sockets are bound, its anchors loaded, and an upstream
+// has answered. The probe (". NS", CD=1, never cached) is repeated until one does.
+void Daemon::probe_upstreams() {
+  constexpr uint64_t kRetryMs = 2000;
+  dns::QueryInfo probe;
+  probe.flags = dns::flag::RD | dns::flag::CD;
+  probe.qname = *dns::from_text(".");
+  probe.qtype = dns::rrtype::NS;
+  probe.qclass = dns::rrclass::IN;
+  probe.has_edns = true;
+  probe.udp_size = 1232;
+  service::notify_status("waiting for an upstream to answer");
+  pipeline_->resolve_unpinned(probe, [this](std::vector<uint8_t>&& reply) {
+    const uint8_t rcode = reply.size() > 3 ? reply[3] & 0x0f : dns::rcode::SERVFAIL;
+    if (rcode != dns::rcode::NOERROR && rcode != dns::rcode::NXDOMAIN) {
+      return probe_timer_->start(kRetryMs, [this] { probe_upstreams(); });
+    }
+    ready_ = true;
+    last_status_ = status_text();
+    service::notify_ready(last_status_);
+    log_.main->info("an upstream answered: {}", last_status_);
+  });
+}
+
+std::string Daemon::status_text() const {
+  std::string down;
+  std::size_t total = 0;
+  const uint64_t now = uv_now(&loop_);
+  for (const auto& group : pipeline_->routing().groups()) {
+    for (const auto& upstream : group->upstreams) {
+      ++total;
+      if (upstream->health.is_backed_off(now)) down += (down.empty() ? "" : ", ") + upstream->name();
+    }
+  }
+  if (!down.empty()) return "degraded: not answering: " + down;
+  return fmt::format("serving on {}; {} upstream(s); dnssec {}", addresses_text(config_->listen),
+                     total, config_->dnssec == DnssecMode::Validate ? "validate" : "off");
+}
+
+// STATUS= follows the upstreams' health, so `systemctl status vigild` shows a degradation.
+void Daemon::report_status() {
+  if (!ready_) return;
+  std::string status = status_text();
+  if (status == last_status_) return;
+  last_status_ = std::move(status);
+  service::notify_status(last_status_);
 }
 
 // RFC 5011: the anchors' DNSKEY RRsets are fetched through the pipeline like any DS or DNSKEY
@@ -153,27 +256,42 @@ void Daemon::watch_the_clock() {
     bogus_cache_.clear();
     answer_cache_.clear();
   }
+  report_status();
   clock_timer_->start(kEveryMs, [this] { watch_the_clock(); });
 }
 
 void Daemon::stop() {
   log_.main->info("stopping");
+  service::notify_stopping();
   uv_stop(&loop_);
 }
 
-void Daemon::reload() {
+ReloadResult Daemon::reload() {
+  service::notify_reloading();
   Config fresh;
   try {
     fresh = load_config(command_line_);
   } catch (const ConfigError& error) {
     log_.main->error("reload failed, keeping the running configuration: {}", error.what());
-    return;
+    service::notify_ready("reload failed, still serving with the previous configuration: " +
+                          std::string(error.what()));
+    return {false, error.what(), {}};
   }
+  ReloadResult result{true, {}, {}};
   if (fresh.listen != config_->listen) {
-    log_.main->warn("reload: listen addresses changed; they take effect at the next restart");
+    result.warnings.emplace_back("listen addresses changed; they take effect at the next restart");
     fresh.listen = config_->listen;
   }
-  set_log_level(log_, fresh.log_level);
+  if (fresh.user != config_->user) {
+    result.warnings.emplace_back("user changed; it takes effect at the next restart");
+    fresh.user = config_->user;
+  }
+  if (fresh.control_socket != config_->control_socket) {
+    result.warnings.emplace_back("control-socket changed; it takes effect at the next restart");
+    fresh.control_socket = config_->control_socket;
+  }
+  for (const auto& warning : result.warnings) log_.main->warn("reload: {}", warning);
+  set_log_level(fresh.log_level);
   context_.io.port_low = fresh.outgoing_port_low;
   context_.io.port_high = fresh.outgoing_port_high;
   set_trust_anchors(fresh);
@@ -186,9 +304,14 @@ void Daemon::reload() {
   start_pin_watch();
   for (auto& listener : tcp_listeners_) listener->reconfigure(*pipeline_, *config_);
   warn_about(*config_);
-  log_.main->info("reloaded {}: upstreams {}; {} forward zone(s)",
-                  config_->config_file.empty() ? "(no config file)" : config_->config_file,
-                  addresses_text(config_->upstreams), config_->forwards.size());
+  last_status_ = status_text();
+  service::notify_ready(last_status_);
+  result.detail = fmt::format("reloaded {}: upstreams {}; {} forward zone(s)",
+                              config_->config_file.empty() ? "(no config file)"
+                                                           : config_->config_file,
+                              addresses_text(config_->upstreams), config_->forwards.size());
+  log_.main->info("{}", result.detail);
+  return result;
 }
 
 }  // namespace vigil

@@ -1,5 +1,5 @@
 // The daemon: owns the event loop and everything on it, wires listeners to the pipeline, and
-// handles signals (TERM/INT stop, HUP reload, USR1 logs the counters).
+// handles signals (TERM/INT stop, HUP reload, USR1 logs the counters) and the control socket.
 #pragma once
 
 #include <uv.h>
@@ -11,6 +11,8 @@
 #include "daemon/clock_watch.h"
 #include "daemon/pin_watch.h"
 #include "daemon/config/config_loader.h"
+#include "daemon/control/control_server.h"
+#include "daemon/control/control_target.h"
 #include "daemon/csprng.h"
 #include "daemon/log.h"
 #include "daemon/net/tcp_listener.h"
@@ -21,10 +23,10 @@
 
 namespace vigil {
 
-class Daemon {
+class Daemon : public ControlTarget {
  public:
   Daemon(CommandLine command_line, Config config, const Loggers& loggers);
-  ~Daemon();
+  ~Daemon() override;
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
@@ -32,9 +34,23 @@ class Daemon {
   // SIGTERM or SIGINT. Returns the process exit code.
   int run();
 
+  // Reads the configuration again (SIGHUP, vigilctl reload); on an error the running one stays.
+  ReloadResult reload() override;
+
+  // What vigilctl asks (daemon_control.cc).
+  StatusReport status() const override;
+  const Stats& stats() const override { return stats_; }
+  const Config& config() const override { return *config_; }
+  PinWatchReport pin_watch() const override;
+  std::vector<std::string> cache_dump() const override;
+  std::vector<std::string> cache_lookup(dns::Bytes name, uint16_t qtype) const override;
+  FlushResult cache_flush(std::optional<dns::Bytes> name, bool subtree) override;
+  std::string log_level() const override { return log_level_; }
+  void set_log_level(const std::string& level) override;
+
  private:
   void start_listeners();
-  void reload();
+  void start_control();
   void stop();
   void warn_about(const Config& config) const;
   void set_trust_anchors(const Config& config);
@@ -42,6 +58,10 @@ class Daemon {
   void start_anchor_tracking();
   void start_pin_watch();
   void watch_the_clock();
+  bool drop_root();
+  void probe_upstreams();
+  void report_status();
+  std::string status_text() const;
 
   uv_loop_t loop_{};
   CommandLine command_line_;
@@ -65,6 +85,13 @@ class Daemon {
   ClockWatch clock_watch_;
   PinWatch pin_watch_;
   std::unique_ptr<Timer> clock_timer_;
+  // systemd's READY=1 waits until an upstream has answered this probe.
+  std::unique_ptr<Timer> probe_timer_;
+  bool ready_ = false;
+  std::string last_status_;
+  std::unique_ptr<ControlServer> control_;  // none when disabled or it could not be bound
+  std::string log_level_;                   // as set by the config or vigilctl log-level
+  uint64_t started_ms_ = 0;                 // the loop's clock when run() began
 };
 
 }  // namespace vigil

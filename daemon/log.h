@@ -16,6 +16,7 @@ struct Loggers {
   std::shared_ptr<spdlog::logger> net;       // listeners
   std::shared_ptr<spdlog::logger> upstream;  // the upstream client
   std::shared_ptr<spdlog::logger> security;  // security events only
+  bool journal = false;                       // stderr is the systemd journal
 };
 
 // Creates the loggers on stderr. Throws on an unknown level name.
@@ -28,13 +29,17 @@ bool is_log_level(const std::string& level);
 class SecurityLog {
  public:
   static constexpr unsigned kMaxEventsPerSecond = 50;
-  explicit SecurityLog(std::shared_ptr<spdlog::logger> logger) : logger_(std::move(logger)) {}
+  explicit SecurityLog(const Loggers& loggers)
+      : logger_(loggers.security), journal_(loggers.journal) {}
 
   // `fields` is "key=value key=value"; the line reads "event=NAME fields".
   void event(std::string_view name, const std::string& fields);
 
  private:
+  void write(std::string_view name, const std::string& fields);
+
   std::shared_ptr<spdlog::logger> logger_;
+  bool journal_ = false;
   std::chrono::steady_clock::time_point window_start_{};
   unsigned in_window_ = 0;
   uint64_t suppressed_ = 0;

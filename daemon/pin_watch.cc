@@ -81,6 +81,8 @@ void PinWatch::stop() {
 
 void PinWatch::round() {
   std::weak_ptr<PinWatch*> weak = self_;
+  ++rounds_;
+  last_round_ms_ = uv_now(loop_);
   for (std::size_t index = 0; index < groups_.size(); ++index) {
     const auto& group = groups_[index];
     dns::QueryInfo query;

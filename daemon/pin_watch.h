@@ -37,6 +37,11 @@ class PinWatch {
              Ask ask);
   void stop();
 
+  // For `vigilctl pins`: rounds started since vigild started, and when the last one started
+  // (the loop's clock, milliseconds), if any. Kept across reloads.
+  uint64_t rounds() const { return rounds_; }
+  std::optional<uint64_t> last_round_ms() const { return last_round_ms_; }
+
  private:
   void round();
 
@@ -48,6 +53,8 @@ class PinWatch {
   std::vector<std::vector<cache::PinnedRecord>> groups_;  // one per pinned (name, type)
   Ask ask_;
   std::unique_ptr<Timer> timer_;
+  uint64_t rounds_ = 0;
+  std::optional<uint64_t> last_round_ms_;
   std::shared_ptr<PinWatch*> self_ = std::make_shared<PinWatch*>(this);
 };
 

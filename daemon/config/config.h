@@ -67,14 +67,19 @@ struct Config {
   std::vector<anchors::TrustAnchor> trust_anchors;  // from those files, else the built-in root
   // Configured "insecure" names, after the RFC 6303 defaults (which always apply).
   std::vector<NegativeAnchor> negative_anchors;
-  std::chrono::milliseconds bogus_ttl{60000};
+  std::chrono::milliseconds bogus_ttl{60000};  // RFC 9520: how long a failure is remembered
   // RFC 5011 state, one file per anchored zone; empty: no automated anchor updates.
-  std::string trust_anchor_state_dir = "/var/lib/vigil";  // RFC 9520: how long a failure is remembered
+  std::string trust_anchor_state_dir = "/var/lib/vigil";
   DnssecMode dnssec = DnssecMode::Validate;
   std::vector<Pin> pins;
   std::vector<Guard> guards;
   std::chrono::milliseconds pin_watch{0};  // 0: pinned names are not checked upstream
   std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
+  // Started as root, vigild binds its sockets and then runs as this user; empty: stays as is.
+  std::string user = "vigil";
+  bool user_configured = false;  // named in the config or on the command line: it must exist
+  // The vigilctl socket (a Unix socket path); empty: no control socket. Read at start-up only.
+  std::string control_socket = "/run/vigil/control.sock";
   std::vector<AccessRule> access_control;  // default: 127.0.0.0/8 and ::1/128 allow, rest refuse
 
   // Upstream client.

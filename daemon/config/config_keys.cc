@@ -25,6 +25,11 @@ constexpr std::string_view kUpstreamClient = "Upstream client";
 constexpr std::string_view kTcp = "TCP listeners";
 constexpr std::string_view kCache = "Cache";
 constexpr std::string_view kLogging = "Logging";
+constexpr std::string_view kProcess = "Process";
+constexpr std::string_view kControl = "Control";
+
+// sockaddr_un.sun_path holds 108 bytes on Linux, the terminating NUL included.
+constexpr std::size_t kMaxSocketPathLength = 107;
 
 // One DNS message over TCP is up to 65535 octets plus its 2-octet length (RFC 1035 4.2.2): a
 // slow reader must be able to hold at least one whole reply.
@@ -91,8 +96,32 @@ void apply_access_control(std::string_view value, Config& config) {
 void apply_dnssec(std::string_view value, Config& config) {
   config.dnssec = parse_dnssec_mode(value);
 }
+void apply_user(std::string_view value, Config& config) {
+  if (value == "none") {
+    config.user.clear();
+  } else {
+    if (!is_system_user(value)) throw BadValue("there is no user " + in_quotes(value));
+    config.user = std::string(value);
+  }
+  config.user_configured = true;
+}
 void apply_log_level(std::string_view value, Config& config) {
   config.log_level = parse_log_level(value);
+}
+void apply_control_socket(std::string_view value, Config& config) {
+  if (value == "none") {
+    config.control_socket.clear();
+    return;
+  }
+  if (!value.starts_with("/")) {
+    throw BadValue(in_quotes(value) + " is not an absolute path or none");
+  }
+  if (value.size() > kMaxSocketPathLength) {
+    throw BadValue(in_quotes(value) + " is longer than a Unix socket path may be (" +
+                   std::to_string(kMaxSocketPathLength) + " bytes)");
+  }
+  if (value.ends_with("/")) throw BadValue(in_quotes(value) + " names a directory, not a socket");
+  config.control_socket = std::string(value);
 }
 void apply_port_range(std::string_view value, Config& config) {
   const PortRange range = parse_port_range(value);
@@ -266,6 +295,14 @@ const std::array kKeys = {
     ConfigKey{"log-level", "LEVEL", kLogging,
               "trace, debug, info, warn, error, critical or off", "info", false, apply_log_level,
               nullptr},
+    ConfigKey{"user", "NAME", kProcess,
+              "started as root, run as this user once the sockets are bound (none: keep the "
+              "user vigild was started as)",
+              "vigil", false, apply_user, nullptr},
+    ConfigKey{"control-socket", "PATH|none", kControl,
+              "the Unix socket vigilctl talks to (mode 0660, group vigil if that group exists); "
+              "none: no control socket; read at start-up only",
+              "/run/vigil/control.sock", false, apply_control_socket, nullptr},
 };
 
 }  // namespace

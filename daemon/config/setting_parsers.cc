@@ -1,5 +1,7 @@
 #include "daemon/config/setting_parsers.h"
 
+#include <pwd.h>
+
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -102,6 +104,10 @@ uint64_t parse_size(std::string_view text, uint64_t max) {
     throw BadValue(in_quotes(text) + " is more than " + std::to_string(max >> 20) + "m");
   }
   return *number * scale;
+}
+
+bool is_system_user(std::string_view name) {
+  return getpwnam(std::string(name).c_str()) != nullptr;
 }
 
 bool parse_yes_no(std::string_view text) {

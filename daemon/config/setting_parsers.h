@@ -39,6 +39,9 @@ struct PortRange {
 PortRange parse_port_range(std::string_view text);
 
 DnssecMode parse_dnssec_mode(std::string_view text);
+
+// True if the system knows a user of that name (getpwnam).
+bool is_system_user(std::string_view name);
 std::string parse_log_level(std::string_view text);
 
 // A path that must name a readable regular file now (trust anchors are read at start-up).

@@ -6,6 +6,7 @@
 #include "daemon/pipeline/query_check.h"
 #include "cache/question_key.h"
 #include "daemon/pipeline/client_answer.h"
+#include "daemon/pipeline/explain.h"
 #include "dns/response.h"
 
 namespace vigil {
@@ -219,6 +220,48 @@ void QueryPipeline::fetch_for_validation(const validator::Need& need, ReplySink 
   // routed (a forward zone's cut is answered by the parent's upstreams).
   if (query.qtype == dns::rrtype::DS && route.size() > 1) route = route.subspan(1 + route[0]);
   forward(query, Transport::Tcp, std::move(sink), route);
+}
+
+void QueryPipeline::explain(const dns::QueryInfo& query,
+                            std::function<void(std::vector<std::string>)> done) {
+  auto trace = std::make_shared<QueryTrace>();
+  const std::string question = fmt::format("{} type {}", dns::to_text(query.qname.view()),
+                                           query.qtype);
+  trace->add("question: " + question);
+  if (pins_.is_pinned(query.qname.view())) {
+    trace->add("pinned name: answered from the configuration, never from a cache or upstream");
+    auto lines = std::move(trace->lines);
+    for (auto& line : describe_answer(dns::make_local_answer(
+             query, pins_.answer(query.qname.view(), query.qtype)))) {
+      lines.push_back(std::move(line));
+    }
+    return done(std::move(lines));
+  }
+  const auto& group = routing_.route(query.qname.view());
+  std::string upstreams;
+  for (const auto& upstream : group->upstreams) {
+    upstreams += (upstreams.empty() ? "" : " ") + upstream->name();
+  }
+  trace->add(fmt::format("routed to the upstreams of zone {}: {}", group->zone,
+                         upstreams.empty() ? "(none)" : upstreams));
+  trace->add("the answer cache, the bogus cache and queries in flight are bypassed");
+  // A key no client question makes: nothing joins this task.
+  std::string key = "explain " + std::to_string(next_task_id_);
+  auto task = std::make_unique<QueryTask>(context_, config_, group, query, next_task_id_++,
+                                          [this](QueryTask& finished) { retire(finished); });
+  QueryTask* raw = task.get();
+  raw->set_trace(trace);
+  raw->add_waiter(Waiter{query, Transport::Tcp,
+                         [trace, done = std::move(done)](std::vector<uint8_t>&& reply) {
+                           auto lines = std::move(trace->lines);
+                           for (auto& line : describe_answer(reply)) {
+                             lines.push_back(std::move(line));
+                           }
+                           done(std::move(lines));
+                         }});
+  keys_.emplace(raw, key);
+  in_flight_.emplace(std::move(key), std::move(task));
+  raw->start();
 }
 
 void QueryPipeline::retire(QueryTask& task) {

@@ -32,6 +32,9 @@ class QueryPipeline {
   void resolve_unpinned(const dns::QueryInfo& query, ReplySink sink) {
     forward(query, Transport::Tcp, std::move(sink));
   }
+  // `vigilctl explain` (explain.h): resolves `query` past the caches and calls `done` with the
+  // story of every stage and the answer.
+  void explain(const dns::QueryInfo& query, std::function<void(std::vector<std::string>)> done);
   // Ends every task without answering: the daemon is stopping.
   void shutdown();
 

@@ -1,12 +1,14 @@
 #include "daemon/pipeline/query_task.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include "cache/question_key.h"
 #include "daemon/pipeline/client_answer.h"
 #include "daemon/pipeline/guard_check.h"
 #include "daemon/pipeline/pin_splice.h"
 #include "dns/answer_rewrite.h"
+#include "validator/chain_story.h"
 #include "validator/scrub.h"
 #include "dns/dnssec_records.h"
 #include "dns/ldns_wire.h"
@@ -70,6 +72,8 @@ void QueryTask::ask_next_upstream() {
   if (!next) return give_up();
   current_ = next;
   tried_[*next] = true;
+  note(fmt::format("asking upstream {} (group {}, round {})", current().name(), group_->id,
+                   round_ + 1));
   attempt_started_ms_ = now();
   attempt_timer_.start(static_cast<uint64_t>(config_->upstream_timeout.count()),
                        [this] { on_attempt_timeout(); });
@@ -108,6 +112,7 @@ ExchangeRequest QueryTask::make_request(bool randomize_case) {
 void QueryTask::start_udp() {
   const bool use_0x20 = config_->use_0x20 && !current().case_exempt;
   int error = 0;
+  note(fmt::format("over udp from a fresh random port{}", use_0x20 ? ", with 0x20" : ""));
   udp_ = UdpExchange::start(context_.io, make_request(use_0x20), *this, error);
   ++context_.stats.upstream_queries_udp;
   if (udp_ == nullptr) {
@@ -121,6 +126,7 @@ void QueryTask::start_tcp(const char* why) {
   if (tcp_ != nullptr) return;
   context_.log.upstream->debug("{} upstream={} retrying over tcp: {}", describe(),
                                current().name(), why);
+  note(fmt::format("retrying over tcp: {}", why));
   // Over TCP the case is still randomized: the reply tells whether the upstream echoes it.
   int error = 0;
   tcp_ = TcpExchange::start(context_.io, make_request(config_->use_0x20), *this, error);
@@ -130,6 +136,7 @@ void QueryTask::start_tcp(const char* why) {
 
 void QueryTask::on_attempt_timeout() {
   ++context_.stats.upstream_timeouts;
+  note(fmt::format("{} did not answer in time", current().name()));
   context_.log.upstream->debug("{} upstream={} timed out", describe(), current().name());
   record_failure(static_cast<uint32_t>(config_->upstream_timeout.count()));
   ask_next_upstream();
@@ -167,6 +174,11 @@ void QueryTask::on_reply(Transport transport, dns::Bytes reply, const ReplyMatch
   const auto& layout = match.parsed.layout;
   const uint16_t rcode = static_cast<uint16_t>(
       (layout.edns ? layout.edns->extended_rcode << 4 : 0) | layout.header.rcode());
+  note(fmt::format("{} answered over {}: rcode {}, {} answer, {} authority, {} additional "
+                   "record(s){}",
+                   upstream.name(), to_string(transport), rcode, layout.header.ancount,
+                   layout.header.nscount, layout.header.arcount,
+                   layout.header.has(dns::flag::TC) ? ", truncated" : ""));
   if (transport == Transport::Udp && rcode == dns::rcode::BADCOOKIE) {
     return start_tcp("BADCOOKIE");  // RFC 7873 5.3: the server wants its new cookie; TCP needs none
   }
@@ -177,6 +189,7 @@ void QueryTask::on_reply(Transport transport, dns::Bytes reply, const ReplyMatch
     return start_tcp("truncated");
   }
   if (is_lame(layout)) {
+    note("that is no answer: asking the next upstream");
     lame_reply_.assign(reply.begin(), reply.end());
     return ask_next_upstream();
   }
@@ -192,6 +205,8 @@ bool QueryTask::is_lame(const dns::MessageLayout& layout) const {
 
 void QueryTask::on_near_miss(Transport transport, MismatchReason reason) {
   ++context_.stats.near_misses;
+  note(fmt::format("near miss over {}: {} (a forged reply?)", to_string(transport),
+                   to_string(reason)));
   context_.security.event(
       "near_miss", fmt::format("{} upstream={} transport={} reason={}", describe(),
                                current().name(), to_string(transport), to_string(reason)));
@@ -242,6 +257,7 @@ void QueryTask::give_up() {
     return finish_with_reply(reply, parsed.layout);
   }
   if (serve_stale()) return;
+  note("no upstream answered");
   if (saw_network_error_) {
     return finish_with_servfail(dns::ede::NetworkError, "no upstream could be reached");
   }
@@ -281,14 +297,22 @@ std::optional<std::vector<uint8_t>> QueryTask::scrub(dns::Bytes reply) {
                                               static_cast<ldns_rr_type>(question_.qtype));
   const std::string upstream = current_ ? current().name() : "";
   if (result.refused) {
+    note("scrubber refused the answer: " + result.reason);
     context_.security.event("answer_refused", fmt::format("{} upstream={} reason=\"{}\"",
                                                           describe(), upstream, result.reason));
     finish_with_servfail(dns::ede::Other, "the upstream answer was refused: " + result.reason);
     return std::nullopt;
   }
-  if (result.dropped.empty()) return std::vector<uint8_t>{};
+  if (result.dropped.empty()) {
+    note("scrubber: nothing outside the question's chain and proofs");
+    return std::vector<uint8_t>{};
+  }
   for (const auto& dropped : result.dropped) {
     ++context_.stats.scrubbed_rrsets;
+    note(fmt::format("scrubber dropped {} {} from the {} section", dropped.owner, dropped.type,
+                     dropped.section == validator::Section::Answer      ? "answer"
+                     : dropped.section == validator::Section::Authority ? "authority"
+                                                                        : "additional"));
     context_.security.event(
         "scrubbed", fmt::format("{} upstream={} owner={} type={} section={}", describe(),
                                 upstream, dropped.owner, dropped.type,
@@ -306,6 +330,8 @@ void QueryTask::continue_with_reply(dns::Bytes reply, const dns::MessageLayout& 
   // DNSSEC data, so the answer is relayed without validation and without AD.
   if (context_.pins != nullptr && !question_.checking_disabled()) {
     if (auto spliced = splice_pins(reply, question_, *context_.pins)) {
+      note("the CNAME chain ends in a pinned name: its records come from the pin, without "
+           "validation");
       ++context_.stats.pinned_answers;
       pinned_tail_ = true;
       scrubbed_ = std::move(*spliced);
@@ -321,6 +347,8 @@ void QueryTask::continue_with_reply(dns::Bytes reply, const dns::MessageLayout& 
       (rcode == dns::rcode::NOERROR || rcode == dns::rcode::NXDOMAIN)) {
     return start_validation(reply);
   }
+  note(config_->dnssec == DnssecMode::Validate ? "not validated (CD=1 or an RRSIG query)"
+                                               : "not validated: dnssec off");
   deliver(reply, layout, nullptr);
 }
 
@@ -345,6 +373,12 @@ void QueryTask::start_validation(dns::Bytes reply) {
 void QueryTask::finish_validated(const validator::AnswerValidation& result) {
   if (stage_ != Stage::AwaitKeys) return;  // the deadline ended this query first
   const validator::Verdict& verdict = result.verdict;
+  note(fmt::format("dnssec: {}{}{}", validator::to_string(verdict.security),
+                   verdict.reason == validator::Reason::None
+                       ? ""
+                       : std::string(" (") + validator::to_string(verdict.reason) + ")",
+                   verdict.detail.empty() ? "" : ": " + verdict.detail));
+  note_chain_of_trust();
   if (verdict.is_secure()) ++context_.stats.secure;
   if (verdict.is_insecure()) ++context_.stats.insecure;
   if (!verdict.is_bogus() && verdict.security != validator::Security::Indeterminate) {
@@ -368,7 +402,7 @@ void QueryTask::finish_validated(const validator::AnswerValidation& result) {
   const uint16_t ede = validator::ede_code(verdict.reason);
   const uint16_t code = ede != 0 ? ede : dns::ede::DnssecBogus;
   // RFC 9520: the next clients asking this get the same SERVFAIL without a new validation.
-  context_.validation->bogus_cache->store(
+  if (!trace_) context_.validation->bogus_cache->store(
       cache::question_key(group_->id, question_),
       cache::BogusAnswer{code, verdict.detail}, now(),
       static_cast<uint64_t>(config_->bogus_ttl.count()));
@@ -380,7 +414,10 @@ void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout,
   // THREATS "Pinned names": a guarded name's addresses must be in its allowlist, whatever the
   // upstream (and DNSSEC) says.
   if (const Guard* guard = guard_for(config_->guards, question_.qname.view())) {
+    note(fmt::format("guard {}{}: its addresses must be in the allowlist", guard->subtree ? "*." : "",
+                     guard->name));
     if (const auto address = guard_violation(*guard, reply)) {
+      note("guard: " + *address + " is outside the allowlist: refused");
       ++context_.stats.guard_blocked;
       context_.security.event(
           "guard_violation", fmt::format("{} guard={}{} address={} upstream={}", describe(),
@@ -421,6 +458,7 @@ bool QueryTask::serve_stale() {
       cache::question_key(group_->id, question_),
       now());
   if (!stale) return false;
+  note("no upstream answered: serving the cached answer stale (RFC 8767)");
   const dns::ExtendedError stale_answer{dns::ede::StaleAnswer, "no upstream answered"};
   for (auto& waiter : retire_and_take_waiters()) {
     ++context_.stats.stale_answers;
@@ -436,7 +474,9 @@ bool QueryTask::serve_stale() {
 // they were not validated. Pinned tails are not either: the pins answer for themselves.
 void QueryTask::store_in_cache(dns::Bytes reply, const dns::MessageLayout& layout,
                                const validator::Verdict* verdict) {
-  if (context_.answers == nullptr || question_.checking_disabled() || pinned_tail_) return;
+  if (context_.answers == nullptr || question_.checking_disabled() || pinned_tail_ || trace_) {
+    return;
+  }
   const uint8_t rcode = layout.header.rcode();
   if (rcode != dns::rcode::NOERROR && rcode != dns::rcode::NXDOMAIN) return;
   const cache::Security security = verdict == nullptr        ? cache::Security::Unchecked
@@ -467,7 +507,20 @@ void QueryTask::store_in_cache(dns::Bytes reply, const dns::MessageLayout& layou
   }
 }
 
+// The zones from the trust anchor down to the question's name, with what the validator proved
+// about each (the key cache holds it now).
+void QueryTask::note_chain_of_trust() {
+  if (!trace_ || context_.validation == nullptr || !context_.validation->anchors) return;
+  const dns::LdnsRdf qname(ldns_dname_new_frm_data(static_cast<uint16_t>(question_.qname.length),
+                                                   question_.qname.bytes.data()));
+  const auto& facts = context_.validation->key_cache->facts(static_cast<uint64_t>(std::time(nullptr)));
+  for (auto& line : validator::chain_story(qname.get(), *context_.validation->anchors, facts, {})) {
+    note("chain of trust: " + line);
+  }
+}
+
 void QueryTask::finish_with_servfail(uint16_t ede_code, const std::string& text) {
+  note(fmt::format("answer: SERVFAIL, EDE {}: {}", ede_code, text));
   context_.log.upstream->info("{} SERVFAIL ede={} {}", describe(), ede_code, text);
   for (auto& waiter : retire_and_take_waiters()) {
     ++context_.stats.servfail;

@@ -17,6 +17,7 @@
 #include "cache/pins.h"
 #include "daemon/net/upstream.h"
 #include "daemon/pipeline/near_miss_watch.h"
+#include "daemon/pipeline/query_trace.h"
 #include "daemon/pipeline/validation_run.h"
 #include "daemon/stats.h"
 #include "daemon/uv_handles.h"
@@ -55,6 +56,9 @@ class QueryTask : public ExchangeListener {
   ~QueryTask() override;
 
   void add_waiter(Waiter waiter) { waiters_.push_back(std::move(waiter)); }
+  // An explained query: its stages write to `trace`, and it leaves no trace in the answer or
+  // bogus caches.
+  void set_trace(std::shared_ptr<QueryTrace> trace) { trace_ = std::move(trace); }
   void start();
   uint64_t id() const { return id_; }
   Stage stage() const { return stage_; }
@@ -93,6 +97,10 @@ class QueryTask : public ExchangeListener {
   Upstream& current() { return *group_->upstreams[*current_]; }
   uint64_t now() const { return uv_now(context_.io.loop); }
   std::string describe() const;
+  void note(std::string line) {
+    if (trace_) trace_->add(std::move(line));
+  }
+  void note_chain_of_trust();
 
   TaskContext& context_;
   std::shared_ptr<const Config> config_;
@@ -116,6 +124,7 @@ class QueryTask : public ExchangeListener {
   std::vector<uint8_t> scrubbed_;       // the upstream's reply once scrubbed
   bool pinned_tail_ = false;            // the reply's chain ended in a pinned name
   std::unique_ptr<ValidationRun> validation_;  // freed with the task, never in its own callback
+  std::shared_ptr<QueryTrace> trace_;
   Timer attempt_timer_;
   Timer deadline_timer_;
 };

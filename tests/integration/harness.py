@@ -1,7 +1,8 @@
-"""Starts vigild as a process for integration tests and talks DNS to it.
+"""Starts vigild as a process for integration tests and talks DNS to it, and vigilctl.
 
-Each Vigild gets its own free port on 127.0.0.1, its own log file and, if asked, its own config
-file; it is stopped (SIGTERM, then SIGKILL) when the test ends, also when the test fails.
+Each Vigild gets its own free port on 127.0.0.1, its own log file, its own control socket and,
+if asked, its own config file; it is stopped (SIGTERM, then SIGKILL) when the test ends, also
+when the test fails.
 """
 import os
 import re
@@ -21,17 +22,30 @@ from scripted_upstream import free_port, read_tcp_message
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # VIGILD may name another build, e.g. one with sanitizers.
 VIGILD = os.environ.get("VIGILD", os.path.join(ROOT, "build", "daemon", "vigild"))
+VIGILCTL = os.environ.get("VIGILCTL", os.path.join(ROOT, "build", "tools", "vigilctl", "vigilctl"))
+
+
+def run_vigilctl(*args, env=None, timeout=40):
+    """Runs vigilctl to completion; returns (exit status, stdout, stderr)."""
+    result = subprocess.run([VIGILCTL, *args], capture_output=True, text=True, timeout=timeout,
+                            stdin=subprocess.DEVNULL, env=env)
+    return result.returncode, result.stdout, result.stderr
 
 
 class Vigild:
-    def __init__(self, *args, config_text=None, listen_address="127.0.0.1", wait_ready=True):
+    def __init__(self, *args, config_text=None, listen_address="127.0.0.1", wait_ready=True,
+                 env=None):
         self.directory = tempfile.mkdtemp(prefix="vigil-it-")
         self.address = listen_address
         self.port = free_port(listen_address)
         self.log_path = os.path.join(self.directory, "vigild.log")
         self.config_path = None
+        # Never /run/vigil/control.sock: tests run side by side (a later --control-socket in
+        # `args` wins).
+        self.control_socket = os.path.join(self.directory, "control.sock")
         host = f"[{listen_address}]" if ":" in listen_address else listen_address
-        command = [VIGILD, "--listen", f"{host}:{self.port}"]
+        command = [VIGILD, "--listen", f"{host}:{self.port}", "--control-socket",
+                   self.control_socket]
         if config_text is not None:
             self.config_path = os.path.join(self.directory, "vigil.conf")
             self.write_config(config_text)
@@ -43,9 +57,12 @@ class Vigild:
         if wants_dnssec and "--trust-anchor-state" not in args:
             # RFC 5011 state goes to the test's directory, never to /var/lib/vigil.
             extra += ["--trust-anchor-state", os.path.join(self.directory, "anchor-state")]
+        if "--user" not in args and "user " not in (config_text or ""):
+            extra += ["--user", "none"]  # tests run as root; privilege dropping has its own test
         self.command = command + list(args) + extra
         self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen(self.command, stdout=self._log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(self.command, stdout=self._log, stderr=subprocess.STDOUT,
+                                        env=None if env is None else {**os.environ, **env})
         if wait_ready:
             self.wait_for_log(r"ready: listening on")
 
@@ -101,6 +118,10 @@ class Vigild:
         self.signal(signal.SIGUSR1)
         lines = self.wait_for_log(r"stats: (.*)", count=before + 1)
         return {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", lines[-1])}
+
+    def ctl(self, *args, **kwargs):
+        """Runs vigilctl against this vigild's control socket: (exit status, stdout, stderr)."""
+        return run_vigilctl("--socket", self.control_socket, *args, **kwargs)
 
     def security_events(self, name):
         """The key=value fields of each logged security event `name`."""

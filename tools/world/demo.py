@@ -23,6 +23,7 @@ import world as world_module  # noqa: E402
 import world_zones  # noqa: E402
 
 VIGILD = os.path.join(ROOT, "build", "daemon", "vigild")
+VIGILCTL = os.path.join(ROOT, "build", "tools", "vigilctl", "vigilctl")
 BASE_PORT = 53530
 VIGIL_PORT = 5300
 
@@ -114,11 +115,14 @@ def main():
               f"{world.trust_anchor_file})")
         print(f"Unbound {world.unbound_address}  non-validating recursive resolver")
         log_path = os.path.join(directory, "vigild.log")
+        control_socket = os.path.join(directory, "control.sock")
         command = [VIGILD, "--listen", f"127.0.0.1:{args.port}", "--listen", f"[::1]:{args.port}",
                    "--upstream", world.unbound_address, "--dnssec", "validate",
                    "--trust-anchor", str(world.trust_anchor_file),
                    "--trust-anchor-state", os.path.join(directory, "anchor-state"),
-                   "--forward", f"{world_zones.SPLIT_DNS_ZONE}={world.nsd_address}"]
+                   "--forward", f"{world_zones.SPLIT_DNS_ZONE}={world.nsd_address}",
+                   # The demo's own socket: a real vigild may hold /run/vigil/control.sock.
+                   "--control-socket", control_socket]
         print("vigild  " + " ".join(command[1:]))
         with open(log_path, "w") as log:
             vigild = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
@@ -133,7 +137,9 @@ def main():
         print("\nTry:")
         for arguments, _, why in TRIES:
             print(f"  {' '.join(dig_command(arguments, args.port)):<62} # {why}")
-        print(f"\nvigild's log: {log_path}  (kill -USR1 {vigild.pid} logs its counters)")
+        print(f"\nvigild's log: {log_path}")
+        print(f"Its state: {VIGILCTL} --socket {control_socket} status  "
+              "(or stats, cache dump, help)")
         print("Ctrl-C stops everything.")
         while not stop_requested and vigild.poll() is None:
             time.sleep(0.2)
