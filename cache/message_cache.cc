@@ -224,8 +224,7 @@ std::vector<std::string> MessageCache::listing(const std::string& key, const Cac
       "; answer " + dns::to_text(question.qname) + " " + type.get() + " " + rcode.get() +
       " security=" + to_string(answer.security) +
       " upstream=" + (answer.upstream.empty() ? "-" : answer.upstream) +
-      " ttl=" + std::to_string((answer.expires_ms - now_ms) / 1000) +
-      (is_current(answer) ? "" : " superseded")};
+      " ttl=" + std::to_string((answer.expires_ms - now_ms) / 1000)};
   const uint32_t elapsed = answer.age_seconds(now_ms);
   for (const ldns_rr_list* section : {ldns_pkt_answer(packet.get()), ldns_pkt_authority(packet.get())}) {
     for (std::size_t i = 0; i < ldns_rr_list_rr_count(section); ++i) {
@@ -243,7 +242,10 @@ std::vector<std::string> MessageCache::lookup(dns::Bytes name, uint16_t qtype,
                                               uint64_t now_ms) const {
   std::vector<std::string> lines;
   entries_.for_each([&](const std::string& key, const CachedAnswer& answer) {
-    if (answer.expires_ms <= now_ms || !is_named(key, name, qtype, false)) return;
+    // An answer built on a replaced RRset is never answered again: not listed either.
+    if (answer.expires_ms <= now_ms || !is_current(answer) || !is_named(key, name, qtype, false)) {
+      return;
+    }
     auto block = listing(key, answer, now_ms);
     lines.insert(lines.end(), block.begin(), block.end());
   });

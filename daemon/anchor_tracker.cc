@@ -201,4 +201,43 @@ void AnchorTracker::save(const Zone& zone) {
   }
 }
 
+namespace {
+
+const char* key_state_text(anchors::KeyState state) {
+  switch (state) {
+    case anchors::KeyState::Start: return "start";
+    case anchors::KeyState::AddPend: return "addpend (add hold-down)";
+    case anchors::KeyState::Valid: return "valid";
+    case anchors::KeyState::Missing: return "missing (trusted, not published)";
+    case anchors::KeyState::Revoked: return "revoked";
+    case anchors::KeyState::Removed: return "removed";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::vector<std::string> AnchorTracker::report(int64_t now) const {
+  std::vector<std::string> lines;
+  for (const auto& zone : zones_) {
+    const auto& state = zone->state;
+    std::string line = "zone " + state.zone + " tracking=" +
+                       (state_dir_.empty() ? std::string("off") : "rfc5011 state=" + zone->path);
+    line += " last-refresh=" + (state.last_refresh == 0
+                                    ? std::string("never")
+                                    : std::to_string(now - state.last_refresh) + "s-ago");
+    lines.push_back(std::move(line));
+    for (const auto& key : state.keys) {
+      lines.push_back(fmt::format("  key {}/alg{} {} since {}s ago", key.key_tag, key.algorithm,
+                                  key_state_text(key.state),
+                                  key.last_change == 0 ? 0 : now - key.last_change));
+    }
+    for (const auto& ds : state.unbound_ds) {
+      lines.push_back("  ds " + ds.text + " (configured; no published DNSKEY matched it yet)");
+    }
+  }
+  if (lines.empty()) lines.push_back("no trust anchors: nothing is validated as secure");
+  return lines;
+}
+
 }  // namespace vigil

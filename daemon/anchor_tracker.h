@@ -37,6 +37,10 @@ class AnchorTracker {
   std::vector<anchors::TrustAnchor> trusted() const;
   std::vector<std::string> zones_without_keys() const;
 
+  // For `vigilctl anchors`: each anchored zone, how it is tracked, and each key with its
+  // RFC 5011 state. `now` is the wall clock, in seconds since 1970.
+  std::vector<std::string> report(int64_t now) const;
+
   // Refreshes every zone now, then on schedule.
   void start(Fetch fetch, Changed changed);
   // Stops the timers (before the loop closes) and forgets replies still to come.

@@ -61,6 +61,7 @@ void Daemon::set_trust_anchors(const Config& config) {
 void Daemon::rebuild_anchor_set(const Config& config) {
   std::vector<validator::NegativeTrustAnchor> negative;
   for (const auto& anchor : config.negative_anchors) negative.push_back({anchor.name, anchor.expires});
+  for (const auto& anchor : runtime_negative_anchors_) negative.push_back({anchor.name, anchor.expires});
   auto anchors =
       std::make_shared<validator::AnchorSet>(anchor_tracker_.trusted(), std::move(negative));
   for (const auto& zone : anchor_tracker_.zones_without_keys()) anchors->keep_anchored(zone);
@@ -104,9 +105,11 @@ void Daemon::start_control() {
   try {
     control_ = std::make_unique<ControlServer>(
         &loop_, path,
-        [this](std::string_view request) {
+        [this](std::string_view request, ControlConnection::Respond respond) {
           log_.main->debug("control: {}", request);
-          return run_control_command(request, *this).to_text();
+          run_control_request(request, *this, [respond = std::move(respond)](ControlReply reply) {
+            respond(reply.to_text());
+          });
         },
         note);
   } catch (const std::exception& error) {
@@ -142,7 +145,7 @@ int Daemon::run() {
   // SIGHUP's reload logs its outcome; only vigilctl needs the returned result.
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGHUP, [this] { reload(); }));
   signals_.push_back(std::make_unique<SignalWatcher>(
-      &loop_, SIGUSR1, [this] { log_.main->info("stats: {}", stats_.to_line()); }));
+      &loop_, SIGUSR1, [this] { log_.main->info("stats: {}", stats().to_line()); }));
   clock_timer_ = std::make_unique<Timer>(&loop_);
   probe_timer_ = std::make_unique<Timer>(&loop_);
   watch_the_clock();
@@ -159,8 +162,14 @@ int Daemon::run() {
                   config_->dnssec == DnssecMode::Validate ? "validate" : "off",
                   config_->trust_anchors.size());
   uv_run(&loop_, UV_RUN_DEFAULT);
-  log_.main->info("stopped; stats: {}", stats_.to_line());
+  log_.main->info("stopped; stats: {}", stats().to_line());
   return 0;
+}
+
+void Daemon::refresh_cache_stats() {
+  stats_.cache_evictions = answer_cache_.evictions();
+  stats_.cache_bytes = answer_cache_.bytes();
+  stats_.cache_entries = answer_cache_.size();
 }
 
 // Once the sockets are bound, root is no longer needed (privileges.h).

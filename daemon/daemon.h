@@ -39,16 +39,26 @@ class Daemon : public ControlTarget {
 
   // What vigilctl asks (daemon_control.cc).
   StatusReport status() const override;
-  const Stats& stats() const override { return stats_; }
+  const Stats& stats() override {
+    refresh_cache_stats();
+    return stats_;
+  }
   const Config& config() const override { return *config_; }
   PinWatchReport pin_watch() const override;
   std::vector<std::string> cache_dump() const override;
   std::vector<std::string> cache_lookup(dns::Bytes name, uint16_t qtype) const override;
   FlushResult cache_flush(std::optional<dns::Bytes> name, bool subtree) override;
+  void explain(dns::Bytes name, uint16_t qtype,
+               std::function<void(std::vector<std::string>)> done) override;
+  std::vector<std::string> anchors() const override;
+  std::string insecure_add(const std::string& name, uint32_t seconds) override;
+  bool insecure_remove(const std::string& name) override;
+  std::vector<std::string> insecure_list() const override;
   std::string log_level() const override { return log_level_; }
   void set_log_level(const std::string& level) override;
 
  private:
+  void refresh_cache_stats();
   void start_listeners();
   void start_control();
   void stop();
@@ -89,6 +99,7 @@ class Daemon : public ControlTarget {
   std::unique_ptr<Timer> probe_timer_;
   bool ready_ = false;
   std::string last_status_;
+  std::vector<NegativeAnchor> runtime_negative_anchors_;  // vigilctl insecure add
   std::unique_ptr<ControlServer> control_;  // none when disabled or it could not be bound
   std::string log_level_;                   // as set by the config or vigilctl log-level
   uint64_t started_ms_ = 0;                 // the loop's clock when run() began

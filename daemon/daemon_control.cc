@@ -1,7 +1,14 @@
 // The Daemon's side of the control socket: what vigilctl's commands read and change
 // (daemon/control/control_target.h). Loop thread only, like everything the Daemon owns.
 #include "daemon/daemon.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include "daemon/config/negative_anchor.h"
 #include "dns/name.h"
+#include "dns/query.h"
+#include "dns/types.h"
 
 namespace vigil {
 
@@ -22,7 +29,7 @@ StatusReport Daemon::status() const {
   }
   report.dnssec = config_->dnssec;
   report.trust_anchors = anchor_tracker_.trusted().size();
-  report.negative_anchors = config_->negative_anchors.size();
+  report.negative_anchors = config_->negative_anchors.size() + runtime_negative_anchors_.size();
   report.cache_entries = answer_cache_.size();
   report.cache_size = config_->cache_size;
   report.bogus_entries = bogus_cache_.size();
@@ -62,6 +69,69 @@ FlushResult Daemon::cache_flush(std::optional<dns::Bytes> name, bool subtree) {
                   name ? dns::to_text(*name) : std::string("(everything)"),
                   subtree ? " and below" : "", flushed.answers, flushed.failures);
   return flushed;
+}
+
+// A client's question with RD and AD set (RFC 6840 5.7: AD in a query asks for AD in the
+// answer), without DO: the story shows whether it validated without the signatures' noise.
+void Daemon::explain(dns::Bytes name, uint16_t qtype,
+                     std::function<void(std::vector<std::string>)> done) {
+  const auto wire_name = dns::WireName::from_wire(name);
+  if (!wire_name) return done({"not a name"});
+  dns::QueryInfo query;
+  query.flags = dns::flag::RD | dns::flag::AD;
+  query.qname = *wire_name;
+  query.qtype = qtype;
+  query.qclass = dns::rrclass::IN;
+  query.has_edns = true;
+  query.udp_size = 65535;
+  log_.main->info("control: explain {} type {}", dns::to_text(name), qtype);
+  pipeline_->explain(query, std::move(done));
+}
+
+std::vector<std::string> Daemon::anchors() const {
+  return anchor_tracker_.report(static_cast<int64_t>(std::time(nullptr)));
+}
+
+std::string Daemon::insecure_add(const std::string& name, uint32_t seconds) {
+  const int64_t expires = static_cast<int64_t>(std::time(nullptr)) + seconds;
+  std::erase_if(runtime_negative_anchors_, [&](const NegativeAnchor& a) { return a.name == name; });
+  runtime_negative_anchors_.push_back(
+      NegativeAnchor{name, {}, expires, "vigilctl insecure add " + name});
+  rebuild_anchor_set(*config_);  // forgets what was validated under the old anchors
+  log_.main->warn("control: negative trust anchor {} for {} s: its answers are not validated",
+                  name, seconds);
+  return "added a negative trust anchor for " + name + ", expires in " + std::to_string(seconds) +
+         "s";
+}
+
+bool Daemon::insecure_remove(const std::string& name) {
+  if (std::erase_if(runtime_negative_anchors_,
+                    [&](const NegativeAnchor& a) { return a.name == name; }) == 0) {
+    return false;
+  }
+  rebuild_anchor_set(*config_);
+  log_.main->info("control: negative trust anchor {} removed", name);
+  return true;
+}
+
+std::vector<std::string> Daemon::insecure_list() const {
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  std::vector<std::string> lines;
+  const auto add = [&](const NegativeAnchor& anchor, const char* source) {
+    if (anchor.expires && *anchor.expires <= now) return;  // no longer in force
+    lines.push_back(anchor.name + " source=" + source + " expires=" +
+                    (anchor.expires ? "in-" + std::to_string(*anchor.expires - now) + "s"
+                                    : std::string("never")));
+  };
+  std::vector<std::string> defaults;
+  for (const auto& anchor : default_negative_anchors()) defaults.push_back(anchor.name);
+  for (const auto& anchor : config_->negative_anchors) {
+    const bool rfc6303 = std::find(defaults.begin(), defaults.end(), anchor.name) != defaults.end();
+    add(anchor, rfc6303 ? "rfc6303" : "config");
+  }
+  for (const auto& anchor : runtime_negative_anchors_) add(anchor, "vigilctl");
+  if (lines.empty()) lines.push_back("; no negative trust anchors");
+  return lines;
 }
 
 void Daemon::set_log_level(const std::string& level) {

@@ -15,7 +15,10 @@ struct Stats {
   uint64_t answers = 0, servfail = 0, truncated = 0;
   uint64_t deduplicated = 0;  // client queries that joined an identical one in flight
   uint64_t cache_hits = 0;  // answered from the answer cache, no upstream query
+  uint64_t cache_misses = 0;     // client queries the answer cache could not answer
   uint64_t cache_conflicts = 0;  // answers not cached: a cached RRset outranks theirs
+  // Read off the cache when the counters are reported (refreshed by the daemon).
+  uint64_t cache_evictions = 0, cache_bytes = 0, cache_entries = 0;
   uint64_t prefetches = 0;       // refreshes of popular answers shortly before they expire
   uint64_t stale_answers = 0;  // RFC 8767: expired answers served when no upstream answered
   uint64_t pinned_answers = 0;  // answered from a pin, never from upstream

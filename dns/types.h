@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace vigil::dns {
 
@@ -31,6 +32,21 @@ inline uint8_t opcode_of(uint16_t flags) { return static_cast<uint8_t>((flags >>
 namespace rcode {
 constexpr uint16_t NOERROR = 0, FORMERR = 1, SERVFAIL = 2, NXDOMAIN = 3, NOTIMP = 4, REFUSED = 5,
                    BADVERS = 16, BADCOOKIE = 23;  // the last two need EDNS (extended rcode)
+}
+
+// "NOERROR", "SERVFAIL", ...; "RCODE23" for codes without a name here.
+inline std::string rcode_name(uint16_t code) {
+  switch (code) {
+    case rcode::NOERROR: return "NOERROR";
+    case rcode::FORMERR: return "FORMERR";
+    case rcode::SERVFAIL: return "SERVFAIL";
+    case rcode::NXDOMAIN: return "NXDOMAIN";
+    case rcode::NOTIMP: return "NOTIMP";
+    case rcode::REFUSED: return "REFUSED";
+    case rcode::BADVERS: return "BADVERS";
+    case rcode::BADCOOKIE: return "BADCOOKIE";
+    default: return "RCODE" + std::to_string(code);
+  }
 }
 
 namespace edns_option {

@@ -64,7 +64,9 @@ std::vector<std::string> chain_story(const ldns_rdf* name, const AnchorSet& anch
     if (fact->state == ZoneState::Secure) {
       line += ", DNSKEY " + describe_keys(fact->keys.get());
     } else {
-      line += std::string(" (") + to_string(fact->verdict.reason) + ")";
+      if (fact->verdict.reason != Reason::None) {
+        line += std::string(" (") + to_string(fact->verdict.reason) + ")";
+      }
       if (!fact->verdict.detail.empty()) line += ": " + fact->verdict.detail;
     }
     lines.push_back(std::move(line));

@@ -39,5 +39,5 @@ TEST_CASE("The chain story gives the reason for a bogus or insecure zone") {
                                       Verdict::insecure(Reason::None, "no DS at the delegation"), 300};
   const auto unsigned_name = name("www.unsigned.test.");
   const auto insecure = chain_story(unsigned_name.get(), anchors, cached, ZoneFacts{});
-  CHECK(insecure.back().starts_with("zone unsigned.test.: insecure ("));
+  CHECK(insecure.back() == "zone unsigned.test.: insecure: no DS at the delegation");
 }

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <exception>
+#include <optional>
 #include <span>
 
 #include "daemon/config/bad_value.h"
@@ -175,6 +176,45 @@ ControlReply run_log_level(Arguments arguments, ControlTarget& target) {
   return ok({"log-level " + target.log_level()});
 }
 
+void run_explain(Arguments arguments, ControlTarget& target, const ControlRespond& respond) {
+  if (arguments.empty() || arguments.size() > 2) return respond(usage("explain needs NAME [TYPE]"));
+  const DomainName name = parse_domain_name(arguments[0]);
+  const uint16_t type = arguments.size() == 2 ? parse_record_type(arguments[1]) : 1;  // A
+  target.explain(name.wire, type,
+                 [respond](std::vector<std::string> lines) { respond(ok(std::move(lines))); });
+}
+
+ControlReply run_anchors(Arguments arguments, ControlTarget& target) {
+  if (!arguments.empty()) return usage("anchors takes no argument");
+  return ok(target.anchors());
+}
+
+ControlReply run_insecure_add(Arguments arguments, ControlTarget& target) {
+  if (arguments.empty() || arguments.size() > 2) {
+    return usage("insecure add needs NAME [SECONDS]");
+  }
+  const DomainName name = parse_domain_name(arguments[0]);
+  // RFC 7646 4: a negative trust anchor must expire; an hour unless told otherwise.
+  const auto seconds =
+      arguments.size() == 2 ? parse_unsigned(arguments[1], 1, 7 * 86400) : uint64_t{3600};
+  return ok({target.insecure_add(name.text, static_cast<uint32_t>(seconds))});
+}
+
+ControlReply run_insecure_remove(Arguments arguments, ControlTarget& target) {
+  if (arguments.size() != 1) return usage("insecure remove needs NAME");
+  const DomainName name = parse_domain_name(arguments[0]);
+  if (!target.insecure_remove(name.text)) {
+    return error("no runtime negative trust anchor for " + name.text +
+                 " (configured ones are removed from the configuration)");
+  }
+  return ok({"removed the negative trust anchor for " + name.text});
+}
+
+ControlReply run_insecure_list(Arguments arguments, ControlTarget& target) {
+  if (!arguments.empty()) return usage("insecure list takes no argument");
+  return ok(target.insecure_list());
+}
+
 ControlReply run_help(Arguments arguments, ControlTarget&) {
   if (!arguments.empty()) return usage("help takes no argument");
   return ok(control_usage());
@@ -185,6 +225,9 @@ struct Command {
   std::string_view arguments;  // for the usage text
   std::string_view meaning;
   ControlReply (*run)(Arguments arguments, ControlTarget& target);
+  // Instead of run, for a command whose answer comes later (explain).
+  void (*run_later)(Arguments arguments, ControlTarget& target,
+                    const ControlRespond& respond) = nullptr;
 };
 
 constexpr std::array kCommands = {
@@ -198,6 +241,18 @@ constexpr std::array kCommands = {
     Command{"cache flush", "[NAME [--subtree]]",
             "forget every cached answer, or NAME's, or NAME's and those below it", run_cache_flush},
     Command{"pins", "", "pinned records, guards and pin-watch", run_pins},
+    Command{"anchors", "", "trust anchors and the RFC 5011 state of each key", run_anchors},
+    Command{"insecure add", "NAME [SECONDS]",
+            "stop validating NAME and below for SECONDS (default 3600; RFC 7646)",
+            run_insecure_add},
+    Command{"insecure remove", "NAME", "remove a negative trust anchor added with insecure add",
+            run_insecure_remove},
+    Command{"insecure list", "", "negative trust anchors in force: configured and added",
+            run_insecure_list},
+    Command{"explain", "NAME [TYPE]",
+            "resolve NAME past the caches and tell every step: upstream, transport, scrubbed "
+            "records, chain of trust, verdict, pins and guards, the answer",
+            nullptr, run_explain},
     Command{"reload", "", "read the configuration again, as SIGHUP does", run_reload},
     Command{"log-level", "[LEVEL]",
             "show or set the log level (trace, debug, info, warn, error, critical, off)",
@@ -228,15 +283,19 @@ std::size_t match(const Command& command, const std::vector<std::string>& words)
   return names.size();
 }
 
-ControlReply dispatch(const std::vector<std::string>& words, ControlTarget& target) {
-  if (words.empty()) return usage("no command given");
+void dispatch(const std::vector<std::string>& words, ControlTarget& target,
+              const ControlRespond& respond) {
+  if (words.empty()) return respond(usage("no command given"));
   for (const Command& command : kCommands) {
     if (const std::size_t taken = match(command, words)) {
-      return command.run(Arguments(words).subspan(taken), target);
+      const Arguments arguments = Arguments(words).subspan(taken);
+      if (command.run_later != nullptr) return command.run_later(arguments, target, respond);
+      return respond(command.run(arguments, target));
     }
   }
-  if (words[0] == "cache") return usage("cache needs dump, lookup or flush");
-  return usage("unknown command \"" + words[0] + "\"");
+  if (words[0] == "cache") return respond(usage("cache needs dump, lookup or flush"));
+  if (words[0] == "insecure") return respond(usage("insecure needs add, remove or list"));
+  respond(usage("unknown command \"" + words[0] + "\""));
 }
 
 }  // namespace
@@ -274,16 +333,22 @@ std::string control_error_text(std::string_view message) {
   return ControlReply{ControlReply::Status::Error, std::string(message), {}}.to_text();
 }
 
-ControlReply run_control_command(std::string_view request, ControlTarget& target) {
+void run_control_request(std::string_view request, ControlTarget& target, ControlRespond respond) {
   // Bad arguments throw BadValue from the shared parsers; anything else is vigild's fault, and
   // nothing may throw across the libuv callback that called us.
   try {
-    return dispatch(split_words(request), target);
+    dispatch(split_words(request), target, respond);
   } catch (const BadValue& bad) {
-    return usage(bad.what());
+    respond(usage(bad.what()));
   } catch (const std::exception& failure) {
-    return error(std::string("internal error: ") + failure.what());
+    respond(error(std::string("internal error: ") + failure.what()));
   }
+}
+
+ControlReply run_control_command(std::string_view request, ControlTarget& target) {
+  std::optional<ControlReply> reply;
+  run_control_request(request, target, [&reply](ControlReply answer) { reply = std::move(answer); });
+  return reply ? std::move(*reply) : error("internal error: the command did not answer at once");
 }
 
 }  // namespace vigil

@@ -11,6 +11,7 @@
 // vigilctl maps these to exit codes 0, 1 and 2.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +29,13 @@ struct ControlReply {
   std::string to_text() const;
 };
 
-// Runs one request line against `target`. Never throws: a failure is an error reply.
+using ControlRespond = std::function<void(ControlReply)>;
+
+// Runs one request line against `target` and calls `respond` once: at once, or for `explain`
+// when the answer is in. Never throws: a failure is an error reply.
+void run_control_request(std::string_view request, ControlTarget& target, ControlRespond respond);
+
+// The same for a target that answers at once (every command but explain, or a test's fake).
 ControlReply run_control_command(std::string_view request, ControlTarget& target);
 
 // The command list, one "  COMMAND ARGS   what it does" line each.

@@ -15,7 +15,7 @@ namespace {
 class FakeTarget : public ControlTarget {
  public:
   StatusReport status() const override { return status_; }
-  const Stats& stats() const override { return stats_; }
+  const Stats& stats() override { return stats_; }
   const Config& config() const override { return config_; }
   PinWatchReport pin_watch() const override { return pin_watch_; }
   std::vector<std::string> cache_dump() const override { return dump_; }
@@ -34,6 +34,18 @@ class FakeTarget : public ControlTarget {
     if (throw_on_reload) throw std::runtime_error("boom");
     return reload_result_;
   }
+  void explain(dns::Bytes name, uint16_t qtype,
+               std::function<void(std::vector<std::string>)> done) override {
+    done({"question: " + dns::to_text(name) + " type " + std::to_string(qtype), "answer: NOERROR"});
+  }
+  std::vector<std::string> anchors() const override { return {"zone . tracking=off"}; }
+  std::string insecure_add(const std::string& name, uint32_t seconds) override {
+    added_ = name + " " + std::to_string(seconds);
+    return "added " + added_;
+  }
+  bool insecure_remove(const std::string& name) override { return name == "broken.example."; }
+  std::vector<std::string> insecure_list() const override { return {added_}; }
+  std::string added_;
   std::string log_level() const override { return level_; }
   void set_log_level(const std::string& level) override { level_ = level; }
 
@@ -246,4 +258,37 @@ TEST_CASE("control: a failure inside the daemon is an error reply, never an exce
   FakeTarget target;
   target.throw_on_reload = true;
   CHECK(run(target, "reload") == "error: internal error: boom\n");
+}
+
+TEST_CASE("control: explain NAME [TYPE] answers with the target's story; A by default") {
+  FakeTarget target;
+  const auto reply = run_control_command("explain www.example.test AAAA", target);
+  REQUIRE(reply.status == ControlReply::Status::Ok);
+  CHECK(reply.lines == std::vector<std::string>{"question: www.example.test. type 28",
+                                                "answer: NOERROR"});
+  CHECK(run_control_command("explain www.example.test", target).lines[0] ==
+        "question: www.example.test. type 1");
+  CHECK(run_control_command("explain", target).status == ControlReply::Status::Usage);
+  CHECK(run_control_command("explain a b c", target).status == ControlReply::Status::Usage);
+  CHECK(run_control_command("explain www.example.test NOSUCHTYPE", target).status ==
+        ControlReply::Status::Usage);
+}
+
+TEST_CASE("control: anchors, and insecure add (an hour by default), remove and list") {
+  FakeTarget target;
+  CHECK(run_control_command("anchors", target).lines ==
+        std::vector<std::string>{"zone . tracking=off"});
+  CHECK(run_control_command("insecure add Broken.Example", target).lines[0] ==
+        "added broken.example. 3600");
+  CHECK(run_control_command("insecure add broken.example 60", target).lines[0] ==
+        "added broken.example. 60");
+  CHECK(run_control_command("insecure list", target).lines ==
+        std::vector<std::string>{"broken.example. 60"});
+  CHECK(run_control_command("insecure remove broken.example", target).status ==
+        ControlReply::Status::Ok);
+  CHECK(run_control_command("insecure remove other.example", target).status ==
+        ControlReply::Status::Error);
+  CHECK(run_control_command("insecure add broken.example 0", target).status ==
+        ControlReply::Status::Usage);
+  CHECK(run_control_command("insecure", target).status == ControlReply::Status::Usage);
 }

@@ -58,13 +58,16 @@ void ControlConnection::on_read(ssize_t nread, const uv_buf_t* buf) {
 }
 
 void ControlConnection::answer(std::string_view request) {
-  std::string reply;
+  uv_read_stop(stream());
+  idle_timer_.start(kAnswerTimeoutMs, [this] { close(); });
+  std::weak_ptr<bool> alive = alive_;
   try {  // nothing may throw across this libuv callback
-    reply = handler_(request);
+    handler_(request, [this, alive](std::string reply) {
+      if (!alive.expired()) send(std::move(reply));
+    });
   } catch (const std::exception& failure) {
-    reply = control_error_text(std::string("internal error: ") + failure.what());
+    send(control_error_text(std::string("internal error: ") + failure.what()));
   }
-  send(std::move(reply));
 }
 
 // Writes the reply and closes once it is written; reads no more.

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -22,7 +23,12 @@ class ControlConnection {
   // For the request to arrive, and again for the reply to be read: a stalled client is closed.
   static constexpr uint64_t kIdleTimeoutMs = 5000;
 
-  using Handler = std::function<std::string(std::string_view request)>;
+  // The handler answers through `respond`, at once or later (explain); a late answer for a
+  // connection that is gone is dropped.
+  using Respond = std::function<void(std::string reply)>;
+  using Handler = std::function<void(std::string_view request, Respond respond)>;
+  // How long a command may take to answer (explain waits for upstreams and validation).
+  static constexpr uint64_t kAnswerTimeoutMs = 20000;
   using ClosedCallback = std::function<void(ControlConnection&)>;
 
   // `on_closed` runs from the handle's close callback, when no libuv callback of this
@@ -57,6 +63,7 @@ class ControlConnection {
   std::array<char, 1024> read_buffer_{};
   bool answered_ = false;
   bool closing_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for late answers
 };
 
 }  // namespace vigil

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,7 +64,7 @@ class ControlTarget {
   virtual ~ControlTarget() = default;
 
   virtual StatusReport status() const = 0;
-  virtual const Stats& stats() const = 0;
+  virtual const Stats& stats() = 0;  // non-const: the cache figures are read off first
   virtual const Config& config() const = 0;  // the running configuration: pins, guards
   virtual PinWatchReport pin_watch() const = 0;
 
@@ -75,6 +76,18 @@ class ControlTarget {
   virtual FlushResult cache_flush(std::optional<dns::Bytes> name, bool subtree) = 0;
 
   virtual ReloadResult reload() = 0;
+  // Resolves NAME TYPE past the caches, writing down every stage's decision (explain.h), and
+  // calls `done` with that story once the answer is in.
+  virtual void explain(dns::Bytes name, uint16_t qtype,
+                       std::function<void(std::vector<std::string>)> done) = 0;
+  // `vigilctl anchors`: the trust anchors and their RFC 5011 state, one line each.
+  virtual std::vector<std::string> anchors() const = 0;
+  // Runtime negative trust anchors (RFC 7646), on top of the configured ones: kept across
+  // reloads, not across restarts; each expires. Adding or removing one forgets what was
+  // validated (the key, answer and bogus caches).
+  virtual std::string insecure_add(const std::string& name, uint32_t seconds) = 0;
+  virtual bool insecure_remove(const std::string& name) = 0;  // false: no runtime anchor there
+  virtual std::vector<std::string> insecure_list() const = 0;
   virtual std::string log_level() const = 0;
   virtual void set_log_level(const std::string& level) = 0;  // a level parse_log_level accepts
 };

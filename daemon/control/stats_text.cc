@@ -30,6 +30,10 @@ constexpr std::array kHelp = {
     CounterHelp{"truncated", "Relayed answers sent with TC set."},
     CounterHelp{"deduplicated", "Client queries that joined an identical question in flight."},
     CounterHelp{"cache_hits", "Client queries answered from the answer cache."},
+    CounterHelp{"cache_misses", "Client queries the answer cache could not answer."},
+    CounterHelp{"cache_evictions", "Cache entries (answers and RRsets) evicted for the byte budget."},
+    CounterHelp{"cache_bytes", "Bytes the answer and RRset caches hold now."},
+    CounterHelp{"cache_entries", "Answers in the cache now."},
     CounterHelp{"cache_conflicts", "Answers not cached: a cached RRset outranks one of theirs."},
     CounterHelp{"prefetches", "Background refreshes of cached answers about to expire."},
     CounterHelp{"stale_answers", "Expired answers served (RFC 8767) because no upstream answered."},
@@ -58,8 +62,10 @@ constexpr std::array kHelp = {
                 "The longest time one validation step held the event loop, in microseconds."},
 };
 
-// The one value that is not a count of events: it goes up and down with nothing (a maximum).
-bool is_gauge(const std::string& name) { return name == "validation_step_max_us"; }
+// Values that are not counts of events: a maximum, and the cache's size now.
+bool is_gauge(const std::string& name) {
+  return name == "validation_step_max_us" || name == "cache_bytes" || name == "cache_entries";
+}
 
 }  // namespace
 

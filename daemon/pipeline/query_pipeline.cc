@@ -147,7 +147,10 @@ bool QueryPipeline::answer_from_cache(const std::shared_ptr<UpstreamGroup>& grou
   const uint64_t now = uv_now(context_.io.loop);
   const cache::CachedAnswer* cached =
       context_.answers->find(cache::question_key(group->id, query), now);
-  if (cached == nullptr) return false;
+  if (cached == nullptr) {
+    ++context_.stats.cache_misses;
+    return false;
+  }
   ++context_.stats.cache_hits;
   ++context_.stats.answers;
   sink(client_answer(cached->wire, cached->layout, query, transport,

@@ -72,8 +72,7 @@ void QueryTask::ask_next_upstream() {
   if (!next) return give_up();
   current_ = next;
   tried_[*next] = true;
-  note(fmt::format("asking upstream {} (group {}, round {})", current().name(), group_->id,
-                   round_ + 1));
+  note(fmt::format("asking upstream {} (round {})", current().name(), round_ + 1));
   attempt_started_ms_ = now();
   attempt_timer_.start(static_cast<uint64_t>(config_->upstream_timeout.count()),
                        [this] { on_attempt_timeout(); });
@@ -174,9 +173,10 @@ void QueryTask::on_reply(Transport transport, dns::Bytes reply, const ReplyMatch
   const auto& layout = match.parsed.layout;
   const uint16_t rcode = static_cast<uint16_t>(
       (layout.edns ? layout.edns->extended_rcode << 4 : 0) | layout.header.rcode());
-  note(fmt::format("{} answered over {}: rcode {}, {} answer, {} authority, {} additional "
+  note(fmt::format("{} answered over {}: {}, {} answer, {} authority, {} additional "
                    "record(s){}",
-                   upstream.name(), to_string(transport), rcode, layout.header.ancount,
+                   upstream.name(), to_string(transport), dns::rcode_name(rcode),
+                   layout.header.ancount,
                    layout.header.nscount, layout.header.arcount,
                    layout.header.has(dns::flag::TC) ? ", truncated" : ""));
   if (transport == Transport::Udp && rcode == dns::rcode::BADCOOKIE) {
@@ -520,7 +520,6 @@ void QueryTask::note_chain_of_trust() {
 }
 
 void QueryTask::finish_with_servfail(uint16_t ede_code, const std::string& text) {
-  note(fmt::format("answer: SERVFAIL, EDE {}: {}", ede_code, text));
   context_.log.upstream->info("{} SERVFAIL ede={} {}", describe(), ede_code, text);
   for (auto& waiter : retire_and_take_waiters()) {
     ++context_.stats.servfail;

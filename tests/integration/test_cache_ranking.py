@@ -58,9 +58,13 @@ class ChainInjectionTest(unittest.TestCase):
         self.assertEqual(event["offered"], "unchecked/chain")
         self.assertEqual(event["cached"], "unchecked/answer")
         self.assertEqual(self.vigild.stats()["cache_conflicts"], 1)
-        # The conflicting answer was not cached: the attacker's name is asked again.
+        # The conflicting answer was not cached: the attacker's name is asked again, and the
+        # injected address is nowhere in the cache.
         self.vigild.query("evil.attacker.test.")
         self.assertEqual(self.asked("evil.attacker.test."), 2)
+        dump = self.vigild.ctl("cache", "dump")[1]
+        self.assertIn(TRUTH, dump)
+        self.assertNotIn(INJECTED, dump)
 
     def test_an_exact_answer_replaces_earlier_chain_data(self):
         self.vigild.query("evil.attacker.test.")  # chain data for the victim, learned first
@@ -68,7 +72,11 @@ class ChainInjectionTest(unittest.TestCase):
         self.assertEqual(self.asked(VICTIM), 1, "chain data never answers the victim's question")
         self.assertEqual(addresses(self.vigild.query(VICTIM)), [TRUTH])
         self.assertEqual(self.asked(VICTIM), 1)
-        # The attacker's cached answer was built on the replaced RRset: it is asked again.
+        # The attacker's cached answer was built on the replaced RRset: it is neither listed
+        # nor answered any more, and is asked again.
+        dump = self.vigild.ctl("cache", "dump")[1]
+        self.assertIn(f"; rrset {VICTIM} A security=unchecked trust=answer", dump)
+        self.assertNotIn(INJECTED, dump)
         self.vigild.query("evil.attacker.test.")
         self.assertEqual(self.asked("evil.attacker.test."), 2)
 
@@ -128,6 +136,9 @@ class SecureRRsetTest(unittest.TestCase):
         # (The validator may ask for DS records along the way; the A record itself is not asked.)
         self.assertNotIn(("www.example.test.", 1), asked, "the secure answer came from the cache")
         self.assertGreaterEqual(len(self.vigild.security_events("bogus")), 1)
+        dump = self.vigild.ctl("cache", "dump")[1]
+        self.assertIn("; rrset www.example.test. A security=secure trust=answer", dump)
+        self.assertNotIn(INJECTED, dump)
 
 
 class PrefetchAndStaleBoundTest(unittest.TestCase):

@@ -59,6 +59,18 @@ class PinTest(unittest.TestCase):
         # Names that are not pinned still go upstream.
         self.assertEqual(addresses(vigild.query("other.example.test.", "A")), [POISON])
 
+    def test_a_full_cache_never_evicts_a_pin(self):
+        # A cache with room for a handful of answers, flooded with 300 names: pins are not cache
+        # entries, so nothing can evict them.
+        vigild = self.start("pin api.example.test A 192.0.2.10\ncache-size 4k\n")
+        for i in range(300):
+            vigild.query(f"flood{i}.example.test.", "A")
+        self.assertEqual(addresses(vigild.query("api.example.test.", "A")), ["192.0.2.10"])
+        stats = vigild.stats()
+        self.assertLessEqual(stats["cache_bytes"], 4096)
+        self.assertGreater(stats["cache_evictions"], 0)
+        self.assertFalse(any(r.qname_text.lower() == "api.example.test." for r in self.upstream.requests))
+
     def test_a_pin_wins_at_the_end_of_an_upstream_cname_chain(self):
         def script(request):
             if request.qname_text.lower() == "shop.example.test.":

@@ -22,8 +22,9 @@ RECORDS = {
     ("other.test.", "A"): ["other.test. 300 IN A 192.0.2.3"],
 }
 
-COMMANDS = ["status", "stats", "cache dump", "cache lookup", "cache flush", "pins", "reload",
-            "log-level", "help"]
+COMMANDS = ["status", "stats", "cache dump", "cache lookup", "cache flush", "pins", "anchors",
+            "insecure add", "insecure remove", "insecure list", "explain", "reload", "log-level",
+            "help"]
 
 
 def lines_of(text):
@@ -289,7 +290,7 @@ class CommandLineTest(VigilctlTestCase):
         self.assertEqual((code, err), (0, ""))
         self.assertIn("Usage: vigilctl [-s|--socket PATH] COMMAND", help_text)
         self.assertIn("Exit status: 0", help_text)
-        known = [line.split()[0] + (" " + line.split()[1] if line.split()[0] == "cache" else "")
+        known = [line.split()[0] + (" " + line.split()[1] if line.split()[0] in ("cache", "insecure") else "")
                  for line in lines_of(self.ok(vigild, "help"))[1:]]
         self.assertEqual(sorted(known), sorted(COMMANDS))
         for command in known:
