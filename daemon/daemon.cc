@@ -191,6 +191,10 @@ bool Daemon::drop_root() {
 // has answered. The probe (". NS", CD=1, never cached) is repeated until one does.
 void Daemon::probe_upstreams() {
   constexpr uint64_t kRetryMs = 2000;
+  // A host that boots without network must still come up: after this long, READY=1 with a
+  // degraded STATUS (vigild answers pinned names, and the rest as soon as an upstream answers).
+  constexpr uint64_t kReadyAnywayMs = 30000;
+  if (probe_started_ms_ == 0) probe_started_ms_ = uv_now(&loop_);
   dns::QueryInfo probe;
   probe.flags = dns::flag::RD | dns::flag::CD;
   probe.qname = *dns::from_text(".");
@@ -202,6 +206,14 @@ void Daemon::probe_upstreams() {
   pipeline_->resolve_unpinned(probe, [this](std::vector<uint8_t>&& reply) {
     const uint8_t rcode = reply.size() > 3 ? reply[3] & 0x0f : dns::rcode::SERVFAIL;
     if (rcode != dns::rcode::NOERROR && rcode != dns::rcode::NXDOMAIN) {
+      if (!ready_ && uv_now(&loop_) - probe_started_ms_ >= kReadyAnywayMs) {
+        ready_ = true;
+        last_status_ = "degraded: no upstream has answered yet";
+        service::notify_ready(last_status_);
+        log_.main->warn("no upstream answered for {} s: ready anyway, {}", kReadyAnywayMs / 1000,
+                        last_status_);
+        return;  // from now on STATUS= follows the upstreams' health (report_status)
+      }
       return probe_timer_->start(kRetryMs, [this] { probe_upstreams(); });
     }
     ready_ = true;

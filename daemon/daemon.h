@@ -98,6 +98,7 @@ class Daemon : public ControlTarget {
   // systemd's READY=1 waits until an upstream has answered this probe.
   std::unique_ptr<Timer> probe_timer_;
   bool ready_ = false;
+  uint64_t probe_started_ms_ = 0;
   std::string last_status_;
   std::vector<NegativeAnchor> runtime_negative_anchors_;  // vigilctl insecure add
   std::unique_ptr<ControlServer> control_;  // none when disabled or it could not be bound
