@@ -92,6 +92,15 @@ class NotifyTest(unittest.TestCase):
         self.answering = True  # the probe is repeated every 2 s
         self.notify.wait_for("READY=1", timeout=6)
 
+    def test_ready_anyway_after_30_s_without_an_upstream(self):
+        # A host that boots offline must still reach nss-lookup.target.
+        self.answering = False
+        self.start()
+        started = time.monotonic()
+        ready = self.notify.wait_for("READY=1", timeout=40)
+        self.assertGreaterEqual(time.monotonic() - started, 29)
+        self.assertIn("STATUS=degraded: no upstream has answered yet", ready)
+
     def test_status_reports_an_upstream_that_stopped_answering(self):
         vigild = self.start()
         self.notify.wait_for("READY=1")
