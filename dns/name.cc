@@ -38,7 +38,7 @@ std::optional<std::size_t> skip_name(Bytes wire, std::size_t offset) {
     if ((label & 0xc0) == 0xc0) {
       if (pos + 2 > wire.size()) return std::nullopt;
       // RFC 1035 4.1.4: a pointer refers to a prior occurrence.
-      if (((label & 0x3f) << 8 | wire[pos + 1]) >= offset) return std::nullopt;
+      if (static_cast<std::size_t>((label & 0x3f) << 8 | wire[pos + 1]) >= offset) return std::nullopt;
       return pos + 2;
     }
     if (label > kMaxLabelLength) return std::nullopt;

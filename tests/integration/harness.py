@@ -32,6 +32,11 @@ def run_vigilctl(*args, env=None, timeout=40):
     return result.returncode, result.stdout, result.stderr
 
 
+# What AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer print (tools/build
+# --sanitize; tests/run runs the integration tests against that build).
+SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error: |SUMMARY: \w+Sanitizer")
+
+
 class Vigild:
     def __init__(self, *args, config_text=None, listen_address="127.0.0.1", wait_ready=True,
                  env=None):
@@ -77,7 +82,8 @@ class Vigild:
             out.write(text)
 
     def stop(self, timeout=10):
-        """SIGTERM and wait; returns the exit status."""
+        """SIGTERM and wait; returns the exit status. A sanitizer report in the log (a leak
+        found at exit, a memory error, undefined behaviour) fails the test that ran vigild."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -85,7 +91,12 @@ class Vigild:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self._log.close()
+        if not self._log.closed:
+            self._log.close()
+            report = SANITIZER_REPORT.search(self.log())
+            if report:
+                raise AssertionError(f"sanitizer report from vigild ({self.log_path}):\n"
+                                     + self.log()[report.start():][:4000])
         return self.process.returncode
 
     def signal(self, number):
