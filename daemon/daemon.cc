@@ -5,6 +5,8 @@
 
 #include "daemon/control/control_commands.h"
 #include "daemon/pipeline/routing.h"
+#include "daemon/anchor_state_file.h"
+#include "daemon/last_good_time.h"
 #include "daemon/privileges.h"
 #include "daemon/service_manager.h"
 #include "dns/types.h"
@@ -138,6 +140,7 @@ int Daemon::run() {
   started_ms_ = uv_now(&loop_);
   start_control();  // before dropping root: /run/vigil may need creating
   if (!drop_root()) return 1;
+  check_the_clock_against_last_good_time();
   start_anchor_tracking();
   start_pin_watch();
   signals_.push_back(std::make_unique<SignalWatcher>(&loop_, SIGTERM, [this] { stop(); }));
@@ -187,6 +190,44 @@ bool Daemon::drop_root() {
   return true;
 }
 
+// The last known good time lives beside the RFC 5011 state (last_good_time.h); it matters only
+// when validating.
+std::string Daemon::last_good_time_path() const {
+  if (config_->dnssec != DnssecMode::Validate || config_->trust_anchor_state_dir.empty()) return {};
+  return config_->trust_anchor_state_dir + "/" + kLastGoodTimeFile;
+}
+
+void Daemon::check_the_clock_against_last_good_time() {
+  const std::string path = last_good_time_path();
+  if (path.empty()) return;
+  const auto read = read_state_file(path);
+  const auto last_good = read.contents ? parse_last_good_time(*read.contents) : std::nullopt;
+  const auto now = static_cast<int64_t>(std::time(nullptr));
+  clock_behind_s_ = seconds_behind(now, last_good);
+  if (clock_behind_s_ > 0) {
+    last_good_recorded_ = *last_good;
+    log_.main->error("the system clock is {} s behind the last time vigild ran ({}): DNSSEC "
+                     "signatures are judged by this clock, so fix it (NTP) before trusting "
+                     "validation", clock_behind_s_, path);
+    security_.event("clock_behind", fmt::format("seconds={} last_good={} now={}", clock_behind_s_,
+                                                *last_good, now));
+    return;
+  }
+  record_last_good_time();
+}
+
+// Written at start, hourly and at stop; never moved backwards by a clock that went back.
+void Daemon::record_last_good_time() {
+  const std::string path = last_good_time_path();
+  const auto now = static_cast<int64_t>(std::time(nullptr));
+  if (path.empty() || now <= last_good_recorded_) return;
+  if (const auto error = write_state_file(path, format_last_good_time(now)); !error.empty()) {
+    log_.main->warn("cannot record the last known good time: {}", error);
+    return;
+  }
+  last_good_recorded_ = now;
+}
+
 // READY=1 means "vigild can answer": its sockets are bound, its anchors loaded, and an upstream
 // has answered. The probe (". NS", CD=1, never cached) is repeated until one does.
 void Daemon::probe_upstreams() {
@@ -224,6 +265,10 @@ void Daemon::probe_upstreams() {
 }
 
 std::string Daemon::status_text() const {
+  if (clock_behind_s_ > 0) {
+    return fmt::format("degraded: the clock is {} s behind the last known good time",
+                       clock_behind_s_);
+  }
   std::string down;
   std::size_t total = 0;
   const uint64_t now = uv_now(&loop_);
@@ -278,11 +323,16 @@ void Daemon::watch_the_clock() {
     answer_cache_.clear();
   }
   report_status();
+  constexpr int64_t kRecordEverySeconds = 3600;
+  if (clock_behind_s_ == 0 && std::time(nullptr) >= last_good_recorded_ + kRecordEverySeconds) {
+    record_last_good_time();
+  }
   clock_timer_->start(kEveryMs, [this] { watch_the_clock(); });
 }
 
 void Daemon::stop() {
   log_.main->info("stopping");
+  if (clock_behind_s_ == 0) record_last_good_time();
   service::notify_stopping();
   uv_stop(&loop_);
 }

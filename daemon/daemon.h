@@ -69,6 +69,9 @@ class Daemon : public ControlTarget {
   void start_pin_watch();
   void watch_the_clock();
   bool drop_root();
+  std::string last_good_time_path() const;
+  void check_the_clock_against_last_good_time();
+  void record_last_good_time();
   void probe_upstreams();
   void report_status();
   std::string status_text() const;
@@ -99,6 +102,8 @@ class Daemon : public ControlTarget {
   std::unique_ptr<Timer> probe_timer_;
   bool ready_ = false;
   uint64_t probe_started_ms_ = 0;
+  int64_t clock_behind_s_ = 0;      // the clock at start was this far behind the last good time
+  int64_t last_good_recorded_ = 0;  // what the state file holds
   std::string last_status_;
   std::vector<NegativeAnchor> runtime_negative_anchors_;  // vigilctl insecure add
   std::unique_ptr<ControlServer> control_;  // none when disabled or it could not be bound

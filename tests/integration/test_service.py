@@ -111,6 +111,41 @@ class NotifyTest(unittest.TestCase):
         self.assertIn(self.upstream.endpoint, message)
 
 
+class LastGoodTimeTest(unittest.TestCase):
+    """The last known good time in the state directory (daemon/last_good_time.h)."""
+
+    def start(self, state):
+        vigild = Vigild("--upstream", "127.0.0.1:9", "--dnssec", "validate",
+                        "--trust-anchor-state", state)
+        self.addCleanup(vigild.stop)
+        return vigild
+
+    def test_recorded_at_start_and_stop(self):
+        state = tempfile.mkdtemp(prefix="vigil-state-")
+        path = os.path.join(state, "last-good-time")
+        vigild = self.start(state)
+        with open(path) as recorded:
+            self.assertAlmostEqual(int(recorded.read()), time.time(), delta=5)
+        vigild.stop()
+        with open(path) as recorded:
+            self.assertAlmostEqual(int(recorded.read()), time.time(), delta=5)
+        self.assertFalse(os.path.exists(path + ".tmp"))
+
+    def test_a_clock_behind_it_is_reported_and_it_is_not_moved_back(self):
+        state = tempfile.mkdtemp(prefix="vigil-state-")
+        path = os.path.join(state, "last-good-time")
+        future = int(time.time()) + 86400
+        with open(path, "w") as recorded:
+            recorded.write(f"{future}\n")
+        vigild = self.start(state)
+        vigild.wait_for_log(r"the system clock is \d+ s behind the last time vigild ran")
+        event = vigild.security_events("clock_behind")[0]
+        self.assertAlmostEqual(int(event["seconds"]), 86400, delta=5)
+        vigild.stop()
+        with open(path) as recorded:
+            self.assertEqual(int(recorded.read()), future)
+
+
 class PrivilegeDropTest(unittest.TestCase):
     @unittest.skipUnless(os.geteuid() == 0, "dropping privileges needs root")
     def test_started_as_root_it_runs_as_the_configured_user(self):
