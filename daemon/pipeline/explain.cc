@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cache/listing.h"
 #include "dns/ldns_ptr.h"
 #include "dns/message.h"
 #include "dns/types.h"
@@ -30,10 +31,7 @@ std::vector<std::string> describe_answer(dns::Bytes reply) {
   std::vector<std::string> lines{first};
   const ldns_rr_list* answer = ldns_pkt_answer(packet);
   for (std::size_t i = 0; i < ldns_rr_list_rr_count(answer); ++i) {
-    const dns::LdnsStr text(ldns_rr2str(ldns_rr_list_rr(answer, i)));
-    std::string line = text ? text.get() : "";
-    while (!line.empty() && line.back() == '\n') line.pop_back();
-    lines.push_back("  " + line);
+    lines.push_back("  " + cache::record_line(ldns_rr_list_rr(answer, i), 0));
   }
   return lines;
 }
