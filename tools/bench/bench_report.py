@@ -10,7 +10,8 @@ VIGILD, UNBOUND, ECHO = (bench_servers.VIGILD.label, bench_servers.UNBOUND.label
                          bench_servers.ECHO.label)
 VIGILD_V, UNBOUND_V = bench_servers.VIGILD_VALIDATING.label, bench_servers.UNBOUND_VALIDATING.label
 COUNTERS = ["client_queries", "answers", "cache_hits", "upstream_queries", "deduplicated",
-            "servfail", "upstream_timeouts", "client_dropped", "secure", "insecure", "bogus"]
+            "servfail", "upstream_timeouts", "client_dropped", "secure", "insecure", "bogus",
+            "cache_entries", "cache_bytes"]
 
 
 def select(measurements, workload, server):
