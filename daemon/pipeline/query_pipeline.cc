@@ -110,21 +110,21 @@ std::string QueryPipeline::in_flight_key(const UpstreamGroup& group,
 }
 
 void QueryPipeline::forward(const dns::QueryInfo& query, Transport transport, ReplySink sink,
-                            std::optional<dns::Bytes> route_name) {
+                            std::optional<dns::Bytes> route_name, bool from_client) {
   const auto& group = routing_.route(route_name ? *route_name : query.qname.view());
   if (answer_from_bogus_cache(*group, query, sink)) return;
-  if (answer_from_cache(group, query, transport, sink)) return;
+  if (answer_from_cache(group, query, transport, sink, from_client)) return;
   std::string key = in_flight_key(*group, query);
   auto found = in_flight_.find(key);
   if (found != in_flight_.end()) {
-    ++context_.stats.deduplicated;
-    found->second->add_waiter(Waiter{query, transport, std::move(sink)});
+    if (from_client) ++context_.stats.deduplicated;
+    found->second->add_waiter(Waiter{query, transport, std::move(sink), from_client});
     return;
   }
   auto task = std::make_unique<QueryTask>(context_, config_, group, query, next_task_id_++,
                                           [this](QueryTask& done) { retire(done); });
   QueryTask* raw = task.get();
-  raw->add_waiter(Waiter{query, transport, std::move(sink)});
+  raw->add_waiter(Waiter{query, transport, std::move(sink), from_client});
   keys_.emplace(raw, key);
   in_flight_.emplace(std::move(key), std::move(task));
   raw->start();  // may finish at once (no upstream usable): then it is already retired
@@ -142,18 +142,20 @@ bool QueryPipeline::answer_from_pins(const dns::QueryInfo& query, ReplySink& sin
 // A question answered before, still within its TTL: no upstream query. Clients with CD=1 ask
 // for the data as the upstream has it now, so they always go upstream.
 bool QueryPipeline::answer_from_cache(const std::shared_ptr<UpstreamGroup>& group,
-                                      const dns::QueryInfo& query,
-                                      Transport transport, ReplySink& sink) {
+                                      const dns::QueryInfo& query, Transport transport,
+                                      ReplySink& sink, bool from_client) {
   if (context_.answers == nullptr || query.checking_disabled()) return false;
   const uint64_t now = uv_now(context_.io.loop);
   const cache::CachedAnswer* cached =
       context_.answers->find(cache::question_key(group->id, query), now);
   if (cached == nullptr) {
-    ++context_.stats.cache_misses;
+    if (from_client) ++context_.stats.cache_misses;
     return false;
   }
-  ++context_.stats.cache_hits;
-  ++context_.stats.answers;
+  if (from_client) {
+    ++context_.stats.cache_hits;
+    ++context_.stats.answers;
+  }
   sink(client_answer(cached->wire, cached->layout, query, transport,
                      cached->security == cache::Security::Secure, std::nullopt,
                      PreparedForms{&cached->plain, &cached->plain_layout, cached->ttl_offsets,
@@ -223,7 +225,7 @@ void QueryPipeline::fetch_for_validation(const validator::Need& need, ReplySink 
   // RFC 4035 5.2: a DS RRset lives in the parent zone, so it is asked where the parent is
   // routed (a forward zone's cut is answered by the parent's upstreams).
   if (query.qtype == dns::rrtype::DS && route.size() > 1) route = route.subspan(1 + route[0]);
-  forward(query, Transport::Tcp, std::move(sink), route);
+  forward(query, Transport::Tcp, std::move(sink), route, false);
 }
 
 void QueryPipeline::explain(const dns::QueryInfo& query,
@@ -262,7 +264,8 @@ void QueryPipeline::explain(const dns::QueryInfo& query,
                              lines.push_back(std::move(line));
                            }
                            done(std::move(lines));
-                         }});
+                         },
+                         false});
   keys_.emplace(raw, key);
   in_flight_.emplace(std::move(key), std::move(task));
   raw->start();

@@ -34,7 +34,7 @@ class QueryPipeline {
   }
   // Resolves `query` upstream as a client query would be, pins aside (pin-watch).
   void resolve_unpinned(const dns::QueryInfo& query, ReplySink sink) {
-    forward(query, Transport::Tcp, std::move(sink));
+    forward(query, Transport::Tcp, std::move(sink), std::nullopt, false);
   }
   // `vigilctl explain` (explain.h): resolves `query` past the caches and calls `done` with the
   // story of every stage and the answer.
@@ -48,12 +48,14 @@ class QueryPipeline {
 
  private:
   // `route_name` picks the upstream group (split DNS); by default the query's own name.
+  // `from_client`: false for vigild's own questions (Waiter::from_client).
   void forward(const dns::QueryInfo& query, Transport transport, ReplySink sink,
-               std::optional<dns::Bytes> route_name = std::nullopt);
+               std::optional<dns::Bytes> route_name = std::nullopt, bool from_client = true);
   void fetch_for_validation(const validator::Need& need, ReplySink sink);
   bool answer_from_pins(const dns::QueryInfo& query, ReplySink& sink);
   bool answer_from_cache(const std::shared_ptr<UpstreamGroup>& group,
-                         const dns::QueryInfo& query, Transport transport, ReplySink& sink);
+                         const dns::QueryInfo& query, Transport transport, ReplySink& sink,
+                         bool from_client);
   static bool is_due_for_prefetch(const cache::CachedAnswer& cached, uint64_t now_ms);
   void prefetch(std::shared_ptr<UpstreamGroup> group, const dns::QueryInfo& query);
   bool answer_from_bogus_cache(const UpstreamGroup& group, const dns::QueryInfo& query,

@@ -444,8 +444,10 @@ void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout,
     auto answer = client_answer(reply, layout, waiter.query, waiter.transport, secure,
                                 extended_error,
                                 PreparedForms{plain.empty() ? nullptr : &plain, nullptr, {}, {}, 0});
-    if (answer.size() > 2 && (answer[2] & 0x02)) ++context_.stats.truncated;
-    ++context_.stats.answers;
+    if (waiter.from_client) {
+      if (answer.size() > 2 && (answer[2] & 0x02)) ++context_.stats.truncated;
+      ++context_.stats.answers;
+    }
     waiter.sink(std::move(answer));
   }
   finish();
@@ -462,7 +464,7 @@ bool QueryTask::serve_stale() {
   note("no upstream answered: serving the cached answer stale (RFC 8767)");
   const dns::ExtendedError stale_answer{dns::ede::StaleAnswer, "no upstream answered"};
   for (auto& waiter : retire_and_take_waiters()) {
-    ++context_.stats.stale_answers;
+    if (waiter.from_client) ++context_.stats.stale_answers;
     waiter.sink(client_answer(stale->wire, stale->layout, waiter.query, waiter.transport,
                               stale->security == cache::Security::Secure, stale_answer,
                               PreparedForms{&stale->plain, &stale->plain_layout, {}, {}, 0}));
@@ -523,7 +525,7 @@ void QueryTask::note_chain_of_trust() {
 void QueryTask::finish_with_servfail(uint16_t ede_code, const std::string& text) {
   context_.log.upstream->info("{} SERVFAIL ede={} {}", describe(), ede_code, text);
   for (auto& waiter : retire_and_take_waiters()) {
-    ++context_.stats.servfail;
+    if (waiter.from_client) ++context_.stats.servfail;
     waiter.sink(dns::make_reply_without_records(
         waiter.query, dns::ReplyOptions{dns::rcode::SERVFAIL, false,
                                         dns::ExtendedError{ede_code, text}}));

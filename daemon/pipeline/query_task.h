@@ -31,6 +31,9 @@ struct Waiter {
   dns::QueryInfo query;
   Transport transport;  // how the client asked: decides its size limit
   ReplySink sink;
+  // False for vigild's own questions (the validator's DS/DNSKEY fetches, pin-watch, the
+  // readiness probe): the client counters leave them out.
+  bool from_client = true;
 };
 
 // Everything a task borrows from the daemon; all of it outlives every task.

@@ -310,6 +310,12 @@ class DnssecWorldTest(WorldTestCase):
         # The bogus one was validated now, or answered from the bogus cache (RFC 9520).
         self.assertEqual(after["bogus"] + after["bogus_cached"] -
                          before["bogus"] - before["bogus_cached"], 1)
+        # Client counters count clients only, not the validator's own DS/DNSKEY fetches.
+        asked = after["client_queries"] - before["client_queries"]
+        self.assertEqual(asked, 3)
+        # (answers includes cache hits; servfail includes the bogus cache's answers)
+        self.assertEqual(after["answers"] + after["servfail"]
+                         - before["answers"] - before["servfail"], 3)
 
 
 class DnssecAnchorTest(unittest.TestCase):
