@@ -44,6 +44,10 @@ void set_log_level(const Loggers& loggers, const std::string& level) {
 }
 
 void SecurityLog::event(std::string_view name, const std::string& fields) {
+  if (admit()) write(name, fields);
+}
+
+bool SecurityLog::admit() {
   const auto now = std::chrono::steady_clock::now();
   if (now - window_start_ >= std::chrono::seconds(1)) {
     if (suppressed_ > 0) {
@@ -55,9 +59,9 @@ void SecurityLog::event(std::string_view name, const std::string& fields) {
   }
   if (++in_window_ > kMaxEventsPerSecond) {
     ++suppressed_;
-    return;
+    return false;
   }
-  write(name, fields);
+  return true;
 }
 
 void SecurityLog::write(std::string_view name, const std::string& fields) {

@@ -35,7 +35,15 @@ class SecurityLog {
   // `fields` is "key=value key=value"; the line reads "event=NAME fields".
   void event(std::string_view name, const std::string& fields);
 
+  // The same, for events that come in bursts on the query path (scrubbed records): the fields
+  // are only formatted for an event that is not suppressed.
+  template <typename MakeFields>
+  void event_lazily(std::string_view name, MakeFields make_fields) {
+    if (admit()) write(name, make_fields());
+  }
+
  private:
+  bool admit();  // counts the event against the rate limit; false if it is suppressed
   void write(std::string_view name, const std::string& fields);
 
   std::shared_ptr<spdlog::logger> logger_;

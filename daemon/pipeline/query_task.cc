@@ -313,12 +313,13 @@ std::optional<std::vector<uint8_t>> QueryTask::scrub(dns::Bytes reply) {
                      dropped.section == validator::Section::Answer      ? "answer"
                      : dropped.section == validator::Section::Authority ? "authority"
                                                                         : "additional"));
-    context_.security.event(
-        "scrubbed", fmt::format("{} upstream={} owner={} type={} section={}", describe(),
-                                upstream, dropped.owner, dropped.type,
-                                dropped.section == validator::Section::Answer      ? "answer"
-                                : dropped.section == validator::Section::Authority ? "authority"
-                                                                                   : "additional"));
+    context_.security.event_lazily("scrubbed", [&] {
+      return fmt::format("{} upstream={} owner={} type={} section={}", describe(), upstream,
+                         dropped.owner, dropped.type,
+                         dropped.section == validator::Section::Answer      ? "answer"
+                         : dropped.section == validator::Section::Authority ? "authority"
+                                                                            : "additional");
+    });
   }
   auto out = dns::packet_wire(result.message.get());
   if (!out) finish_with_servfail(dns::ede::Other, "the scrubbed answer cannot be written");
