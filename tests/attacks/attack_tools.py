@@ -66,6 +66,26 @@ def rss_kib(pid):
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time process `pid` has used (/proc/PID/stat), in seconds."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def udp_drops(port):
+    """Datagrams the kernel dropped at the UDP socket bound to `port` (IPv4) because its receive
+    queue was full (the drops column of /proc/net/udp); 0 if there is no such socket."""
+    wanted = f":{port:04X}"
+    with open("/proc/net/udp") as table:
+        next(table)
+        for line in table:
+            fields = line.split()
+            if fields[1].endswith(wanted):
+                return int(fields[-1])
+    return 0
+
+
 def percentile(values, fraction):
     """The value below which `fraction` of `values` lie (nearest rank); inf for no values."""
     if not values:
