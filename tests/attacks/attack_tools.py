@@ -8,6 +8,7 @@ namespace of their own (`run_in_private_network`), which the kernel deletes with
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import threading
@@ -20,7 +21,7 @@ import dns.exception  # noqa: E402
 import dns.message  # noqa: E402
 import dns.rcode  # noqa: E402
 
-from harness import ROOT, Vigild  # noqa: E402,F401  (re-exported for the suites)
+from harness import Vigild  # noqa: E402,F401  (for the suites: from attack_tools import Vigild)
 
 PYTHON = "/usr/bin/python3"
 
@@ -30,16 +31,20 @@ def run_in_private_network(script, scenario, timeout, *args):
     (loopback only, brought up here) and returns the JSON object the script printed on its last
     line of output. The namespace, and every socket in it, goes when the script exits."""
     command = ["unshare", "--net", "--", PYTHON, script, "--scenario", scenario, *args]
+    # A session of its own: on a timeout, everything the scenario started (vigild, the
+    # upstream, the spoofer) goes with it.
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, text=True, start_new_session=True)
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                                stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired as expired:
-        raise AssertionError(f"{scenario} did not finish within {timeout} s:\n"
-                             f"{expired.stdout}\n{expired.stderr}") from None
-    lines = result.stdout.strip().splitlines()
-    if result.returncode != 0 or not lines:
-        raise AssertionError(f"{scenario} failed ({result.returncode}):\n{result.stdout}\n"
-                             f"{result.stderr}")
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        raise AssertionError(f"{scenario} did not finish within {timeout} s:\n{stdout}\n"
+                             f"{stderr}") from None
+    lines = stdout.strip().splitlines()
+    if process.returncode != 0 or not lines:
+        raise AssertionError(f"{scenario} failed ({process.returncode}):\n{stdout}\n{stderr}")
     return json.loads(lines[-1])
 
 
@@ -95,9 +100,9 @@ def percentile(values, fraction):
     return ordered[rank]
 
 
-def timed_query(vigild, qname, qtype="A", tcp=False, timeout=2.0):
+def timed_query(vigild, qname, qtype="A", tcp=False, timeout=2.0, **make_query_args):
     """(reply or None, seconds): one query to `vigild`, None if nothing came within `timeout`."""
-    query = dns.message.make_query(qname, qtype)
+    query = dns.message.make_query(qname, qtype, **make_query_args)
     started = time.monotonic()
     try:
         reply = vigild.send(query, tcp=tcp, timeout=timeout)

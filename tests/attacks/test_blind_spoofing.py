@@ -2,10 +2,10 @@
 THREATS rules 1-6. The race runs in a network namespace of its own, with DNSSEC off so that only
 vigild's transport defences (port x ID x 0x20 x cookies, exact matching, TCP on a near miss) stand
 between the forged replies and the cache."""
+import json
 import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 import unittest
@@ -97,7 +97,7 @@ def blind_race_scenario(packets=str(PACKETS), seed=str(SEED)):
         dump = vigild.ctl("cache", "dump")[1]
         stats = vigild.stats()
         return {
-            "spray": attack_tools.json.loads(spray.strip().splitlines()[-1]),
+            "spray": json.loads(spray.strip().splitlines()[-1]),
             "canary": len(canary_hit),
             "queries": len(answers),
             "answered": sum(1 for _, reply in answers if reply is not None),

@@ -52,9 +52,7 @@ def closed_by_peer(connection):
     try:
         ready = select.select([connection], [], [], 0)[0]
         return bool(ready) and connection.recv(65535, socket.MSG_PEEK) == b""
-    except (ConnectionResetError, BrokenPipeError):
-        return True
-    except OSError:
+    except OSError:  # reset
         return True
 
 

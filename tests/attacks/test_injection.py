@@ -5,7 +5,6 @@ routed elsewhere) are never cached and never answer anyone. DNSSEC is off: only 
 scrubbing stands in the way."""
 import unittest
 
-import attack_tools
 from attack_tools import Vigild
 from scripted_upstream import ScriptedUpstream, Send
 

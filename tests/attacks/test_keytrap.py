@@ -7,7 +7,7 @@ import time
 import unittest
 
 import attack_tools
-from attack_tools import Vigild, percentile
+from attack_tools import percentile
 from world_fixture import WorldTestCase
 
 import dns.message

@@ -1,6 +1,8 @@
 """TuDoor-shaped attacks (IEEE S&P 2024), THREATS rule 6: malformed and irrelevant packets that
 arrive before the genuine reply must neither end the wait nor change what vigild does; the
-genuine reply still wins, within normal latency."""
+genuine reply still wins, within normal latency. That includes spoofed ICMP port unreachable
+messages, which an off-path attacker can aim at every source port without guessing an ID."""
+import json
 import os
 import struct
 import subprocess
@@ -107,8 +109,7 @@ class TuDoorTest(unittest.TestCase):
             stats = vigild.stats()
             down = vigild.security_events("upstream_down")
             self.assertTrue(vigild.alive())
-        junk_sent = sum(kinds)
-        print(f"\n  TuDoor: {junk_sent} malformed or irrelevant packets ({len(junk(*_dummy()))} "
+        print(f"\n  TuDoor: {sum(kinds)} malformed or irrelevant packets ({kinds[0]} "
               f"kinds) before {self.QUERIES} genuine replies: all {self.QUERIES} answered "
               f"with the genuine address; p99 latency {percentile(attacked, 0.99) * 1000:.0f} ms "
               f"against {percentile(plain, 0.99) * 1000:.0f} ms without junk; unwanted "
@@ -121,13 +122,6 @@ class TuDoorTest(unittest.TestCase):
         self.assertGreaterEqual(stats["unwanted_replies"], self.QUERIES * 5)
         self.assertGreaterEqual(stats["near_misses"], self.QUERIES * 3)
         self.assertLess(percentile(attacked, 0.99), percentile(plain, 0.99) + 0.1)
-
-
-def _dummy():
-    """A request to count the kinds of junk with."""
-    message = dns.message.make_query("x.example.test.", "A")
-    from scripted_upstream import Request
-    return Request(message.to_wire(), message, "udp", ("127.0.0.1", 1)), attack_tools.seeded(0)
 
 
 # ICMP: a spoofed "port unreachable" needs only the port, not the ID. It runs in a private
@@ -164,7 +158,7 @@ def icmp_scenario():
             thread.join(timeout=10)
         stats = vigild.stats()
         return {
-            "spray": attack_tools.json.loads(spray.stdout.strip().splitlines()[-1]),
+            "spray": json.loads(spray.stdout.strip().splitlines()[-1]),
             "results": results,
             "upstream_udp_queries": len(upstream.requests_by("udp")),
             "upstream_errors": stats["upstream_errors"],
