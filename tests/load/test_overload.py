@@ -1,13 +1,20 @@
 """Sustained load above capacity: dnsperf floods vigild for 20 s with as many queries as it can
 keep outstanding (3000), 99% for 500 cached names and 1% for names never asked before (so the
-upstream path, deduplication and SIEVE eviction work too, and the 4 MiB cache fills), while a
+upstream path, deduplication and SIEVE eviction work too, and the 1 MiB cache fills), while a
 separate low-rate client keeps asking cached names. vigild must keep answering that client, stay
 alive, and keep its memory under cache-size plus a fixed overhead.
 
 The overhead (OVERHEAD_MIB) is what vigild holds besides the cache: about 11 MiB at start (code,
 libraries, OpenSSL, the 64 KiB receive buffers), plus the questions in flight towards a
 saturated upstream and allocator slack; 32 MiB bounds it with room to spare (measured: about
-20 MiB in all with a full 4 MiB cache). The long run: LOAD_SECONDS=60 in the environment."""
+20 MiB in all with a full 4 MiB cache, 13 MiB with the 1 MiB cache used here). The long run:
+LOAD_SECONDS=60 in the environment.
+
+What "above capacity" looks like here: dnsperf cannot saturate vigild's CPU on two cores it
+shares with vigild (vigild answers 40-60k cached queries a second at well under one CPU), but its
+bursts overflow vigild's UDP receive queue (the kernel default, 208 KiB): the kernel drops
+queries at vigild's socket, dnsperf times them out after 2 s and refills its 3000 outstanding
+queries in one burst, which overflows the queue again. The drops are counted from /proc/net/udp."""
 import os
 import shutil
 import subprocess
@@ -89,7 +96,7 @@ class OverloadTest(unittest.TestCase):
         figures = dnsperf_figures(output)
         sent = int(figures["Queries sent"])
         completed = int(figures["Queries completed"].split()[0])
-        print(f"\n  overload ({SECONDS} s): dnsperf sent {sent} queries "
+        summary = (f"overload ({SECONDS} s): dnsperf sent {sent} queries "
               f"({figures['Queries per second'].split('.')[0]} answered a second), "
               f"{completed / sent * 100:.1f}% answered, {figures['Queries lost']} lost, {dropped} "
               f"of them dropped at vigild's full socket (above capacity; vigild used "
@@ -97,17 +104,18 @@ class OverloadTest(unittest.TestCase):
               f"{stats['upstream_queries']} upstream queries, {stats['cache_evictions']} "
               f"evictions, cache {stats['cache_bytes'] // 1024} KiB; the probe on cached "
               f"names: {probe.summary()}; RSS {rss_start // 1024} MiB at start, peak "
-              f"{rss_peak // 1024} MiB (bar: cache {CACHE_MIB} + {OVERHEAD_MIB} MiB)", flush=True)
-        self.assertGreater(sent, SECONDS * 5000)
+              f"{rss_peak // 1024} MiB (bar: cache {CACHE_MIB} + {OVERHEAD_MIB} MiB)")
+        print(f"\n  {summary}", flush=True)
+        self.assertGreater(sent, SECONDS * 5000, summary)
         # Above capacity: more came than vigild took in (the kernel dropped the rest at its
         # socket), or vigild had no CPU to spare.
-        self.assertTrue(dropped > 0 or busy > 0.9, "the flood did not exceed vigild's capacity")
-        self.assertGreater(completed / sent, 0.8)
-        self.assertGreaterEqual(probe.answered_fraction(), 0.9)
-        self.assertLess(probe.p99_ms(), 300)
-        self.assertGreater(stats["cache_evictions"], 0, "the cache filled")
-        self.assertLessEqual(stats["cache_bytes"], CACHE_MIB * 1024 * 1024)
-        self.assertLess(rss_peak, (CACHE_MIB + OVERHEAD_MIB) * 1024)
+        self.assertTrue(dropped > 0 or busy > 0.9, "not above capacity: " + summary)
+        self.assertGreater(completed / sent, 0.8, summary)
+        self.assertGreaterEqual(probe.answered_fraction(), 0.9, summary)
+        self.assertLess(probe.p99_ms(), 500, summary)
+        self.assertGreater(stats["cache_evictions"], 0, "the cache never filled: " + summary)
+        self.assertLessEqual(stats["cache_bytes"], CACHE_MIB * 1024 * 1024, summary)
+        self.assertLess(rss_peak, (CACHE_MIB + OVERHEAD_MIB) * 1024, summary)
 
 
 if __name__ == "__main__":
