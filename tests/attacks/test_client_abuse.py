@@ -175,6 +175,7 @@ class ClientAbuseTest(unittest.TestCase):
     def test_connection_flood_past_tcp_max_connections(self):
         flood = []
         refused = 0
+        started = time.monotonic()
         for _ in range(5 * MAX_CONNECTIONS):
             try:
                 flood.append(self.vigild.tcp_connection(timeout=2))
@@ -182,6 +183,7 @@ class ClientAbuseTest(unittest.TestCase):
                 refused += 1
         for connection in flood:
             self.addCleanup(connection.close)
+        flood_seconds = time.monotonic() - started
         time.sleep(0.3)
         closed = sum(1 for connection in flood if closed_by_peer(connection))
         reply, during = attack_tools.timed_query(self.vigild, "www.example.test.", timeout=2)
@@ -192,11 +194,17 @@ class ClientAbuseTest(unittest.TestCase):
         time.sleep(0.2)
         worst = self.assert_healthy("the connection flood")
         self.report(f"connection flood: {5 * MAX_CONNECTIONS} connections against "
-                    f"tcp-max-connections {MAX_CONNECTIONS}: {closed} closed by vigild at once, "
-                    f"{refused} refused by the kernel, tcp_rejected {stats['tcp_rejected']}; a "
+                    f"tcp-max-connections {MAX_CONNECTIONS} in {flood_seconds:.1f} s: {closed} closed by "
+                    f"vigild at once, "
+                    f"{refused} refused by the kernel, tcp_rejected {stats['tcp_rejected']}, "
+                    f"tcp_idle_closed {stats['tcp_idle_closed']}; a "
                     f"UDP query during the flood took {during * 1000:.1f} ms", worst)
         self.assertGreaterEqual(closed + refused, 4 * MAX_CONNECTIONS)
-        self.assertGreaterEqual(stats["tcp_rejected"], 4 * MAX_CONNECTIONS - refused)
+        # Each connection past the limit is closed at once. (On a busy machine the kernel's
+        # backlog can make a connect wait a second for its SYN to be sent again; a slot the idle
+        # timeout freed meanwhile then takes one more in.)
+        self.assertGreaterEqual(stats["tcp_rejected"] + stats["tcp_idle_closed"],
+                                4 * MAX_CONNECTIONS - refused)
         self.assertLess(during, HEALTHY)
 
     def test_oversized_tcp_length_prefixes(self):
