@@ -72,6 +72,7 @@ void QueryTask::ask_next_upstream() {
   if (!next) return give_up();
   current_ = next;
   tried_[*next] = true;
+  udp_unconfirmed_error_ = false;
   note(fmt::format("asking upstream {} (round {})", current().name(), round_ + 1));
   attempt_started_ms_ = now();
   attempt_timer_.start(static_cast<uint64_t>(config_->upstream_timeout.count()),
@@ -239,13 +240,24 @@ void QueryTask::on_failure(Transport transport, int uv_error) {
   context_.log.upstream->debug("{} upstream={} {} error: {}", describe(), current().name(),
                                to_string(transport), uv_strerror(uv_error));
   if (transport == Transport::Udp && udp_ != nullptr) {
-    udp_->cancel();
-    udp_ = nullptr;
-  } else if (transport == Transport::Tcp && tcp_ != nullptr) {
+    // THREATS rule 6 (TuDoor): an ICMP error is as easy to forge as a reply and names no query
+    // ID, so it does not end the wait. The UDP socket keeps waiting for the genuine reply, and
+    // the same upstream is asked over TCP at once: a port that really is closed refuses that too.
+    udp_unconfirmed_error_ = true;
+    note(fmt::format("udp error {} (unconfirmed: ICMP can be forged)", uv_strerror(uv_error)));
+    start_tcp("udp error, unconfirmed");
+    return;
+  }
+  if (transport == Transport::Tcp && tcp_ != nullptr) {
     tcp_->cancel();
     tcp_ = nullptr;
   }
-  if (udp_ != nullptr || tcp_ != nullptr) return;  // the other transport may still answer
+  if (udp_ != nullptr && !udp_unconfirmed_error_) return;  // UDP may still answer
+  // TCP failed as well (or UDP could not even be sent): the upstream is unreachable.
+  if (udp_ != nullptr) {
+    udp_->cancel();
+    udp_ = nullptr;
+  }
   record_failure(static_cast<uint32_t>(config_->upstream_timeout.count()));
   ask_next_upstream();
 }
