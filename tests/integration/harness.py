@@ -21,7 +21,8 @@ from scripted_upstream import free_port, read_tcp_message
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # VIGILD may name another build, e.g. one with sanitizers.
-VIGILD = os.environ.get("VIGILD", os.path.join(ROOT, "build", "daemon", "vigild"))
+PLAIN_VIGILD = os.path.join(ROOT, "build", "daemon", "vigild")
+VIGILD = os.environ.get("VIGILD", PLAIN_VIGILD)
 VIGILCTL = os.environ.get("VIGILCTL", os.path.join(ROOT, "build", "tools", "vigilctl", "vigilctl"))
 
 
@@ -39,7 +40,7 @@ SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error: |S
 
 class Vigild:
     def __init__(self, *args, config_text=None, listen_address="127.0.0.1", wait_ready=True,
-                 env=None):
+                 env=None, binary=None):
         self.directory = tempfile.mkdtemp(prefix="vigil-it-")
         self.address = listen_address
         self.port = free_port(listen_address)
@@ -49,7 +50,7 @@ class Vigild:
         # `args` wins).
         self.control_socket = os.path.join(self.directory, "control.sock")
         host = f"[{listen_address}]" if ":" in listen_address else listen_address
-        command = [VIGILD, "--listen", f"{host}:{self.port}", "--control-socket",
+        command = [binary or VIGILD, "--listen", f"{host}:{self.port}", "--control-socket",
                    self.control_socket]
         if config_text is not None:
             self.config_path = os.path.join(self.directory, "vigil.conf")
