@@ -2,6 +2,7 @@
 // passed by const&. Built from the config file and the command line; see config_loader.h.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -15,11 +16,32 @@ namespace vigil {
 
 enum class DnssecMode { Validate, Off };
 
+// An upstream reached over DNS over TLS (RFC 7858) only, never in clear text. Strict profile:
+// the certificate must be valid for `auth_name` (chain to `ca_file` or the system store) and,
+// when pins are given, one must match; with `pin_only` a matching pin alone is enough.
+struct TlsUpstream {
+  SocketAddress address;                 // port 853 unless given
+  std::string auth_name;                 // lower case, no trailing dot; also the SNI
+  std::vector<std::array<uint8_t, 32>> pins;  // SHA-256 of the SubjectPublicKeyInfo (RFC 7469)
+  std::string ca_file;                   // empty: the system's CA store
+  bool pin_only = false;                 // for self-signed upstreams: no chain or name check
+  std::string name() const { return "tls://" + address.to_string() + "#" + auth_name; }
+  bool operator==(const TlsUpstream& other) const = default;
+};
+
 // Names at and under `zone` are forwarded to `upstreams` only (split DNS).
 struct ForwardZone {
   std::string zone;                      // presentation form, lower case, ending in "." (e.g. "corp.example.")
   std::vector<uint8_t> zone_wire;        // the same name in lower-case wire form
-  std::vector<SocketAddress> upstreams;  // at least one
+  std::vector<SocketAddress> upstreams;  // at least one of these or of tls_upstreams
+  std::vector<TlsUpstream> tls_upstreams;
+};
+
+// A critical name (and its subtree): asked upstream over TLS, or TCP where the group has no TLS
+// upstream, never over UDP (off-path spoofing, SAD DNS and fragments all need UDP).
+struct CriticalName {
+  std::string name;  // lower case presentation form, ending in "."
+  std::vector<uint8_t> name_wire;
 };
 
 // A pinned record, answered from configuration only (THREATS.md "Pinned names").
@@ -61,7 +83,9 @@ struct Config {
   std::string config_file;  // the file this was read from, empty if none (reload re-reads it)
 
   std::vector<SocketAddress> listen;     // default 127.0.0.1:53 and [::1]:53
-  std::vector<SocketAddress> upstreams;  // default: /etc/resolv.conf, else kDefaultUpstreams
+  std::vector<SocketAddress> upstreams;  // default (with no TLS upstream): /etc/resolv.conf, else kDefaultUpstreams
+  std::vector<TlsUpstream> tls_upstreams;  // "upstream tls://..." in the default group
+  std::vector<CriticalName> critical;
   std::vector<ForwardZone> forwards;
   std::vector<std::string> trust_anchor_files;
   std::vector<anchors::TrustAnchor> trust_anchors;  // from those files, else the built-in root

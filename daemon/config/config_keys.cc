@@ -13,6 +13,7 @@
 #include "daemon/config/negative_anchor.h"
 #include "daemon/config/pin_parser.h"
 #include "daemon/config/setting_parsers.h"
+#include "daemon/config/tls_upstream.h"
 
 namespace vigil {
 
@@ -46,7 +47,18 @@ void apply_listen(std::string_view value, Config& config) {
   add_unique(config.listen, parse_listen_address(value));
 }
 void apply_upstream(std::string_view value, Config& config) {
+  if (is_tls_upstream(value)) {
+    add_tls_upstream(config.tls_upstreams, parse_tls_upstream(value));
+    return;
+  }
   add_unique(config.upstreams, parse_server_address(value));
+}
+void apply_critical(std::string_view value, Config& config) {
+  CriticalName name = parse_critical_name(value);
+  for (const auto& existing : config.critical) {
+    if (existing.name == name.name) throw BadValue(name.name + " is listed twice");
+  }
+  config.critical.push_back(std::move(name));
 }
 void apply_forward(std::string_view value, Config& config) {
   add_forward_zone(config.forwards, parse_forward_zone(value));
@@ -194,13 +206,27 @@ const std::array kKeys = {
               "rules given replace the defaults",
               "127.0.0.0/8 allow, ::1/128 allow", true, apply_access_control,
               [](Config& config) { config.access_control.clear(); }},
-    ConfigKey{"upstream", "ADDR[:PORT]", kUpstreams, "send queries to this server (port 53 if none is given)",
+    ConfigKey{"upstream",
+              "ADDR[:PORT] | 'tls://ADDR[:PORT]#AUTH_NAME [pin=sha256/BASE64]... [ca=FILE] "
+              "[pin-only]'",
+              kUpstreams,
+              "send queries to this server (port 53 if none is given); tls:// only ever over DNS "
+              "over TLS (port 853), its certificate valid for AUTH_NAME and matching a pin if "
+              "pins are given (with pin-only the pin alone)",
               "the nameservers of /etc/resolv.conf except vigil itself, else Quad9: 9.9.9.9 and "
               "149.112.112.112",
-              true, apply_upstream, [](Config& config) { config.upstreams.clear(); }},
-    ConfigKey{"forward", "ZONE=ADDR[:PORT][,ADDR[:PORT]]", kUpstreams,
-              "send names at and under ZONE to these servers only", "none", true, apply_forward,
-              [](Config& config) { config.forwards.clear(); }},
+              true, apply_upstream,
+              [](Config& config) {
+                config.upstreams.clear();
+                config.tls_upstreams.clear();
+              }},
+    ConfigKey{"forward", "ZONE=SERVER[,SERVER]", kUpstreams,
+              "send names at and under ZONE to these servers only (each as upstream takes it)",
+              "none", true, apply_forward, [](Config& config) { config.forwards.clear(); }},
+    ConfigKey{"critical", "NAME", kUpstreams,
+              "ask upstream for NAME and every name below it over TLS (over TCP where no TLS "
+              "upstream serves it), never over UDP",
+              "none", true, apply_critical, [](Config& config) { config.critical.clear(); }},
     ConfigKey{"dnssec", "validate|off", kDnssec,
               "validate every answer with DNSSEC (SERVFAIL for bogus ones), or forward unchecked",
               "validate",

@@ -107,7 +107,7 @@ void fill_defaults(Config& config, const SystemFiles& files) {
   auto negative = default_negative_anchors();
   negative.insert(negative.end(), config.negative_anchors.begin(), config.negative_anchors.end());
   config.negative_anchors = std::move(negative);
-  if (config.upstreams.empty()) {
+  if (config.upstreams.empty() && config.tls_upstreams.empty()) {
     config.upstreams = default_upstreams(read_resolv_conf(files.resolv_conf), config.listen);
   }
 }

@@ -1,5 +1,5 @@
-// The value of a "forward" key: ZONE=ADDR[:PORT][,ADDR[:PORT]]... (split DNS: names at and under
-// ZONE go to these servers only).
+// The value of a "forward" key: ZONE=SERVER[,SERVER]..., each SERVER ADDR[:PORT] or a tls://
+// upstream (tls_upstream.h) (split DNS: names at and under ZONE go to these servers only).
 #pragma once
 
 #include <string_view>

@@ -54,8 +54,8 @@ SocketAddress parse_listen_address(std::string_view text) {
   return *address;
 }
 
-SocketAddress parse_server_address(std::string_view text) {
-  const auto address = SocketAddress::parse(text, kDnsPort);
+SocketAddress parse_server_address(std::string_view text, uint16_t default_port) {
+  const auto address = SocketAddress::parse(text, default_port);
   if (!address) throw BadValue(in_quotes(text) + " is not ADDR[:PORT]");
   if (address->port() == 0) throw BadValue(in_quotes(text) + ": port 0 is not a server port");
   if (is_unspecified(*address)) {

@@ -13,12 +13,13 @@
 namespace vigil {
 
 constexpr uint16_t kDnsPort = 53;
+constexpr uint16_t kDnsOverTlsPort = 853;  // RFC 7858 3.1
 
 // "127.0.0.1:53" or "[::1]:53": a listener needs an explicit port.
 SocketAddress parse_listen_address(std::string_view text);
 
 // "9.9.9.9", "9.9.9.9:5353", "2620:fe::fe", "[2620:fe::fe]:53": a server to send queries to.
-SocketAddress parse_server_address(std::string_view text);
+SocketAddress parse_server_address(std::string_view text, uint16_t default_port = kDnsPort);
 
 // "1500", "1500ms" or "2s"; plain numbers are milliseconds. More than 0, at most one hour.
 std::chrono::milliseconds parse_duration(std::string_view text);

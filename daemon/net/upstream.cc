@@ -8,4 +8,11 @@ std::vector<uint8_t> Upstream::cookie_option() const {
   return cookie;
 }
 
+bool UpstreamGroup::has_tls() const {
+  for (const auto& upstream : upstreams) {
+    if (upstream->tls) return true;
+  }
+  return false;
+}
+
 }  // namespace vigil

@@ -1,6 +1,6 @@
 // What vigil remembers about each upstream resolver between queries: its health, its DNS cookies
-// and whether it echoes 0x20 case. Upstreams are grouped: the default group, and one group per
-// forward zone (split DNS).
+// and whether it echoes 0x20 case, and for a DNS over TLS upstream its connection and session.
+// Upstreams are grouped: the default group, and one group per forward zone (split DNS).
 #pragma once
 
 #include <array>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "daemon/net/socket_address.h"
+#include "daemon/net/tls_client.h"
 #include "daemon/net/upstream_health.h"
 
 namespace vigil {
@@ -23,8 +24,10 @@ struct Upstream {
   std::array<uint8_t, 32> server_cookie{};
   uint8_t server_cookie_length = 0;
   bool case_exempt = false;  // found not to echo 0x20 case: queried in lower case
+  // Set for a tls:// upstream: it is only ever asked over TLS, never UDP or plain TCP.
+  std::unique_ptr<TlsClient> tls;
 
-  std::string name() const { return address.to_string(); }
+  std::string name() const { return tls ? tls->settings().name() : address.to_string(); }
   std::vector<uint8_t> cookie_option() const;  // client cookie + server cookie, if any
 };
 
@@ -32,6 +35,7 @@ struct UpstreamGroup {
   uint64_t id = 0;           // part of the in-flight key: answers never cross groups
   std::string zone;          // "." for the default group
   std::vector<std::shared_ptr<Upstream>> upstreams;
+  bool has_tls() const;
 };
 
 }  // namespace vigil

@@ -1,4 +1,4 @@
-// One query sent to one upstream over one transport (UdpExchange, TcpExchange), and how it
+// One query sent to one upstream over one transport (UdpExchange, TcpExchange, TlsExchange), and how it
 // reports back to its owner. An exchange never outlives its owner's interest: cancel() stops all
 // callbacks at once, and the exchange frees itself when libuv has closed its socket.
 #pragma once
@@ -14,9 +14,14 @@
 
 namespace vigil {
 
-enum class Transport { Udp, Tcp };
+enum class Transport { Udp, Tcp, Tls };  // Tls: upstream only (RFC 7858)
 inline const char* to_string(Transport transport) {
-  return transport == Transport::Udp ? "udp" : "tcp";
+  switch (transport) {
+    case Transport::Udp: return "udp";
+    case Transport::Tcp: return "tcp";
+    case Transport::Tls: return "tls";
+  }
+  return "unknown";
 }
 
 class ExchangeListener {

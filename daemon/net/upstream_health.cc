@@ -22,6 +22,11 @@ void UpstreamHealth::record_failure(uint64_t now_ms, uint32_t timeout_ms) {
   }
 }
 
+void UpstreamHealth::mark_down(uint64_t now_ms) {
+  consecutive_failures_ = std::max(consecutive_failures_, kFailuresBeforeBackoff - 1);
+  record_failure(now_ms, 0);
+}
+
 std::optional<std::size_t> choose_upstream(std::span<const UpstreamHealth* const> upstreams,
                                            const std::vector<bool>& tried, uint64_t now_ms,
                                            dns::Random& random) {

@@ -22,6 +22,9 @@ class UpstreamHealth {
 
   void record_reply(uint64_t now_ms, uint32_t rtt_ms);
   void record_failure(uint64_t now_ms, uint32_t timeout_ms);
+  // A failure that no retry will mend (a TLS upstream that cannot be authenticated): backed
+  // off at once, as if it had failed kFailuresBeforeBackoff times.
+  void mark_down(uint64_t now_ms);
 
   bool is_backed_off(uint64_t now_ms) const { return now_ms < backoff_until_ms_; }
   uint64_t backoff_until_ms() const { return backoff_until_ms_; }

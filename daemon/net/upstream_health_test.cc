@@ -64,3 +64,14 @@ TEST_CASE("THREATS rule 1: source ports cover the configured range uniformly") {
   for (auto [bucket, count] : buckets) CHECK(count > 2200);  // 2500 expected in each of 8
   CHECK(draw_source_port(random, 40000, 40000) == 40000);
 }
+
+TEST_CASE("an upstream marked down is backed off at once, and longer each time") {
+  UpstreamHealth health;
+  health.mark_down(1000);
+  CHECK(health.is_backed_off(1000));
+  CHECK(health.backoff_until_ms() == 2000);
+  health.mark_down(2000);
+  CHECK(health.backoff_until_ms() == 4000);
+  health.record_reply(5000, 20);
+  CHECK_FALSE(health.is_backed_off(5000));
+}

@@ -7,6 +7,7 @@
 #include "daemon/pipeline/client_answer.h"
 #include "daemon/pipeline/guard_check.h"
 #include "daemon/pipeline/pin_splice.h"
+#include "daemon/pipeline/routing.h"
 #include "dns/answer_rewrite.h"
 #include "validator/chain_story.h"
 #include "validator/scrub.h"
@@ -35,6 +36,16 @@ QueryTask::QueryTask(TaskContext& context, std::shared_ptr<const Config> config,
       attempt_timer_(context.io.loop),
       deadline_timer_(context.io.loop) {
   dns::to_lower(question_.qname.mutable_view());
+  critical_ = is_critical(*config_, question_.qname.view());
+  exclude_cleartext();
+}
+
+// A critical name goes only to the group's TLS upstreams if it has any (else over TCP).
+void QueryTask::exclude_cleartext() {
+  if (!critical_ || !group_->has_tls()) return;
+  for (std::size_t i = 0; i < tried_.size(); ++i) {
+    if (!group_->upstreams[i]->tls) tried_[i] = true;
+  }
 }
 
 QueryTask::~QueryTask() { cancel_exchanges(); }
@@ -67,6 +78,7 @@ void QueryTask::ask_next_upstream() {
   auto next = choose_upstream(health, tried_, now(), context_.io.random);
   if (!next && lame_reply_.empty() && ++round_ < kMaxRounds) {
     std::fill(tried_.begin(), tried_.end(), false);
+    exclude_cleartext();
     next = choose_upstream(health, tried_, now(), context_.io.random);
   }
   if (!next) return give_up();
@@ -77,6 +89,8 @@ void QueryTask::ask_next_upstream() {
   attempt_started_ms_ = now();
   attempt_timer_.start(static_cast<uint64_t>(config_->upstream_timeout.count()),
                        [this] { on_attempt_timeout(); });
+  if (current().tls) return start_tls();
+  if (critical_) return start_tcp("a critical name, never asked over udp");
   start_udp();
 }
 
@@ -123,7 +137,7 @@ void QueryTask::start_udp() {
 }
 
 void QueryTask::start_tcp(const char* why) {
-  if (tcp_ != nullptr) return;
+  if (tcp_ != nullptr || current().tls) return;  // never clear text to a TLS upstream
   context_.log.upstream->debug("{} upstream={} retrying over tcp: {}", describe(),
                                current().name(), why);
   note(fmt::format("retrying over tcp: {}", why));
@@ -132,6 +146,22 @@ void QueryTask::start_tcp(const char* why) {
   tcp_ = TcpExchange::start(context_.io, make_request(config_->use_0x20), *this, error);
   ++context_.stats.upstream_queries_tcp;
   if (tcp_ == nullptr) on_failure(Transport::Tcp, error);
+}
+
+// RFC 7858: over the upstream's one TLS connection, shared with every other query to it.
+void QueryTask::start_tls() {
+  note(fmt::format("over tls{}", config_->use_0x20 ? ", with 0x20" : ""));
+  int error = 0;
+  const TlsEnvironment environment{context_.io, context_.security, context_.log,
+                                   static_cast<uint64_t>(config_->upstream_timeout.count())};
+  tls_ = TlsExchange::start(environment, *current().tls, make_request(config_->use_0x20), *this,
+                            error);
+  ++context_.stats.upstream_queries_tcp;  // TLS runs over TCP
+  if (tls_ == nullptr) {
+    context_.log.upstream->debug("{} upstream={} cannot send over tls: {}", describe(),
+                                 current().name(), uv_strerror(error));
+    on_failure(Transport::Tls, error);
+  }
 }
 
 void QueryTask::on_attempt_timeout() {
@@ -165,7 +195,7 @@ void QueryTask::on_reply(Transport transport, dns::Bytes reply, const ReplyMatch
                 upstream.server_cookie.begin());
     upstream.server_cookie_length = match.cookie->server_length;
   }
-  if (transport == Transport::Tcp && !match.case_preserved && !upstream.case_exempt) {
+  if (transport != Transport::Udp && !match.case_preserved && !upstream.case_exempt) {
     upstream.case_exempt = true;  // THREATS rule 3: detected over TCP, where nobody can spoof
     context_.security.event("no_0x20", fmt::format("upstream={} detail=\"does not echo the "
                                                    "question's letter case; 0x20 disabled for it\"",
@@ -251,6 +281,10 @@ void QueryTask::on_failure(Transport transport, int uv_error) {
   if (transport == Transport::Tcp && tcp_ != nullptr) {
     tcp_->cancel();
     tcp_ = nullptr;
+  }
+  if (transport == Transport::Tls && tls_ != nullptr) {
+    tls_->cancel();
+    tls_ = nullptr;
   }
   if (udp_ != nullptr && !udp_unconfirmed_error_) return;  // UDP may still answer
   // TCP failed as well (or UDP could not even be sent): the upstream is unreachable.
@@ -567,8 +601,10 @@ void QueryTask::finish() {
 void QueryTask::cancel_exchanges() {
   if (udp_ != nullptr) udp_->cancel();
   if (tcp_ != nullptr) tcp_->cancel();
+  if (tls_ != nullptr) tls_->cancel();
   udp_ = nullptr;
   tcp_ = nullptr;
+  tls_ = nullptr;
 }
 
 }  // namespace vigil

@@ -12,6 +12,7 @@
 #include "daemon/config/config.h"
 #include "daemon/log.h"
 #include "daemon/net/tcp_exchange.h"
+#include "daemon/net/tls_exchange.h"
 #include "daemon/net/udp_exchange.h"
 #include "cache/answer_cache.h"
 #include "cache/pins.h"
@@ -77,6 +78,8 @@ class QueryTask : public ExchangeListener {
   void ask_next_upstream();
   void start_udp();
   void start_tcp(const char* why);
+  void start_tls();
+  void exclude_cleartext();
   ExchangeRequest make_request(bool randomize_case);
   void on_attempt_timeout();
   void record_failure(uint32_t timeout_ms);
@@ -120,6 +123,8 @@ class QueryTask : public ExchangeListener {
   uint64_t attempt_started_ms_ = 0;
   UdpExchange* udp_ = nullptr;
   TcpExchange* tcp_ = nullptr;
+  TlsExchange* tls_ = nullptr;
+  bool critical_ = false;  // a critical name: never asked over UDP (config key critical)
   bool saw_network_error_ = false;
   bool udp_unconfirmed_error_ = false;  // an ICMP error on this attempt's UDP socket
   std::vector<uint8_t> lame_reply_;  // an upstream's SERVFAIL/REFUSED, relayed if nothing better

@@ -1,6 +1,6 @@
 // Which upstream group a question goes to: the forward zone that most closely encloses the
 // QNAME (split DNS), else the default upstreams. Built from the Config; on reload the state of
-// upstreams that stay (health, cookies) is carried over.
+// upstreams that stay (health, cookies, a TLS upstream's connection and session) is carried over.
 #pragma once
 
 #include <memory>
@@ -30,5 +30,9 @@ class Routing {
   std::vector<Forward> forwards_;
   std::vector<std::shared_ptr<UpstreamGroup>> groups_;
 };
+
+// Whether `qname` (lower case wire form) is at or below a name of the config's critical list: it
+// is never asked upstream over UDP.
+bool is_critical(const Config& config, dns::Bytes qname);
 
 }  // namespace vigil

@@ -51,3 +51,36 @@ TEST_CASE("a reload keeps what was learned about upstreams that stay, with new g
   CHECK(second.groups()[0]->upstreams[0]->client_cookie !=
         second.groups()[0]->upstreams[1]->client_cookie);
 }
+
+TEST_CASE("critical names cover their subtree, and only it") {
+  Config config;
+  auto critical = dns::from_text("pay.example.");
+  config.critical.push_back(
+      CriticalName{"pay.example.", {critical->bytes.begin(), critical->bytes.begin() + critical->length}});
+  dns::WireName storage;
+  CHECK(is_critical(config, name("pay.example.", storage)));
+  CHECK(is_critical(config, name("api.pay.example.", storage)));
+  CHECK_FALSE(is_critical(config, name("xpay.example.", storage)));
+  CHECK_FALSE(is_critical(config, name("example.", storage)));
+}
+
+TEST_CASE("a TLS upstream is kept across a reload only with the same settings") {
+  Config config;
+  TlsUpstream tls;
+  tls.address = *SocketAddress::parse("127.0.0.1:853");
+  tls.auth_name = "dns.example";
+  config.tls_upstreams.push_back(tls);
+  config.upstreams.push_back(*SocketAddress::parse("127.0.0.1:53"));
+  testing::SeededRandom random(11);
+  auto first = Routing::build(config, nullptr, random);
+  REQUIRE(first.groups()[0]->upstreams.size() == 2);
+  CHECK(first.groups()[0]->has_tls());
+  CHECK(first.groups()[0]->upstreams[1]->name() == "tls://127.0.0.1:853#dns.example");
+  auto same = Routing::build(config, &first, random);
+  CHECK(same.groups()[0]->upstreams[1] == first.groups()[0]->upstreams[1]);
+  config.tls_upstreams[0].pin_only = true;
+  config.tls_upstreams[0].pins.push_back({});
+  auto changed = Routing::build(config, &same, random);
+  CHECK(changed.groups()[0]->upstreams[1] != first.groups()[0]->upstreams[1]);
+  CHECK(changed.groups()[0]->upstreams[0] == first.groups()[0]->upstreams[0]);
+}
