@@ -22,9 +22,19 @@ StatusReport Daemon::status() const {
   for (const auto& group : pipeline_->routing().groups()) {
     for (const auto& upstream : group->upstreams) {
       const UpstreamHealth& health = upstream->health;
-      report.upstreams.push_back({group->zone, upstream->name(), health.is_measured(),
-                                  health.srtt_ms(), health.consecutive_failures(),
-                                  health.is_backed_off(now) ? health.backoff_until_ms() - now : 0});
+      UpstreamReport line{group->zone, upstream->name(), health.is_measured(),
+                          health.srtt_ms(), health.consecutive_failures(),
+                          health.is_backed_off(now) ? health.backoff_until_ms() - now : 0};
+      if (upstream->tls) {
+        const TlsStatus& tls = upstream->tls->status();
+        line.tls = true;
+        line.tls_subject = tls.subject;
+        line.tls_spki = tls.spki ? spki_pin_text(*tls.spki) : "";
+        line.tls_pin_match = !tls.pin_matched ? "unpinned" : *tls.pin_matched ? "yes" : "no";
+        line.tls_connection = tls.state;
+        line.tls_error = tls.last_error;
+      }
+      report.upstreams.push_back(std::move(line));
     }
   }
   report.dnssec = config_->dnssec;

@@ -67,6 +67,13 @@ std::string upstream_line(const UpstreamReport& upstream) {
   if (upstream.backoff_left_ms > 0) {
     line += " backoff_ms=" + std::to_string(upstream.backoff_left_ms);
   }
+  if (upstream.tls) {
+    line += " tls-connection=" + upstream.tls_connection + " tls-subject=\"" +
+            upstream.tls_subject + "\" tls-spki=" +
+            (upstream.tls_spki.empty() ? "-" : upstream.tls_spki) +
+            " tls-pin-match=" + upstream.tls_pin_match;
+    if (!upstream.tls_error.empty()) line += " tls-error=\"" + upstream.tls_error + "\"";
+  }
   return line;
 }
 

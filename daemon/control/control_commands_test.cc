@@ -313,3 +313,27 @@ TEST_CASE("control: anchors, and insecure add (an hour by default), remove and l
         ControlReply::Status::Usage);
   CHECK(run_control_command("insecure", target).status == ControlReply::Status::Usage);
 }
+
+TEST_CASE("control: status shows a TLS upstream's certificate, key, pin and connection") {
+  FakeTarget target;
+  UpstreamReport tls;
+  tls.zone = ".";
+  tls.address = "tls://192.0.2.9:853#dns.example";
+  tls.measured = true;
+  tls.srtt_ms = 20;
+  tls.tls = true;
+  tls.tls_subject = "CN=dns.example";
+  tls.tls_spki = "sha256/AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+  tls.tls_pin_match = "yes";
+  tls.tls_connection = "connected";
+  target.status_.upstreams = {tls};
+  CHECK(has_line(run(target, "status"),
+                 "upstream tls://192.0.2.9:853#dns.example zone=. state=up srtt_ms=20 failures=0 "
+                 "tls-connection=connected tls-subject=\"CN=dns.example\" "
+                 "tls-spki=sha256/AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= tls-pin-match=yes"));
+  target.status_.upstreams[0].tls_error = "certificate rejected: hostname mismatch";
+  target.status_.upstreams[0].tls_connection = "failed";
+  CHECK(run(target, "status").find("tls-connection=failed") != std::string::npos);
+  CHECK(run(target, "status").find("tls-error=\"certificate rejected: hostname mismatch\"") !=
+        std::string::npos);
+}

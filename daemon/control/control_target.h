@@ -23,6 +23,13 @@ struct UpstreamReport {
   uint32_t srtt_ms = 0;   // smoothed round-trip time, once measured
   unsigned consecutive_failures = 0;
   uint64_t backoff_left_ms = 0;  // 0: not backed off
+  // A DNS over TLS upstream (daemon/net/tls_client.h): its certificate as last seen.
+  bool tls = false;
+  std::string tls_subject{};     // RFC 2253; empty before the first handshake
+  std::string tls_spki{};        // "sha256/BASE64" of the end-entity key, or empty
+  std::string tls_pin_match{};   // yes, no, or unpinned
+  std::string tls_connection{};  // idle, connecting, connected, failed
+  std::string tls_error{};       // why the last connection failed, if it did
 };
 
 struct StatusReport {

@@ -84,6 +84,10 @@ TlsConnection* TlsConnection::open(TlsClient& owner, const TlsEnvironment& envir
 void TlsConnection::close() {
   owner_ = nullptr;
   state_ = State::Closed;
+  // OpenSSL makes a session that ends without close_notify unresumable; an upstream that
+  // closes an idle or busy connection is no reason to forget it (a failed authentication
+  // drops the session in TlsClient).
+  if (ssl_) SSL_set_shutdown(ssl_.get(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
   timer_.stop();
   for (TlsExchange* exchange : exchanges_) exchange->connection_ = nullptr;
   exchanges_.clear();
