@@ -27,6 +27,12 @@ std::string addresses_text(const std::vector<SocketAddress>& addresses) {
   return text.empty() ? "(none)" : text;
 }
 
+std::string upstreams_text(const Config& config) {
+  std::string text = config.upstreams.empty() ? "" : addresses_text(config.upstreams);
+  for (const auto& tls : config.tls_upstreams) text += (text.empty() ? "" : " ") + tls.name();
+  return text.empty() ? "(none)" : text;
+}
+
 }  // namespace
 
 Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
@@ -160,7 +166,7 @@ int Daemon::run() {
   warn_about(*config_);
   log_.main->info("vigild {} ready: listening on {} (udp, tcp); upstreams {}; {} forward zone(s); "
                   "dnssec {} with {} trust anchor(s)",
-                  VIGIL_VERSION, addresses_text(config_->listen), addresses_text(config_->upstreams),
+                  VIGIL_VERSION, addresses_text(config_->listen), upstreams_text(*config_),
                   config_->forwards.size(),
                   config_->dnssec == DnssecMode::Validate ? "validate" : "off",
                   config_->trust_anchors.size());
@@ -380,7 +386,7 @@ ReloadResult Daemon::reload() {
   result.detail = fmt::format("reloaded {}: upstreams {}; {} forward zone(s)",
                               config_->config_file.empty() ? "(no config file)"
                                                            : config_->config_file,
-                              addresses_text(config_->upstreams), config_->forwards.size());
+                              upstreams_text(*config_), config_->forwards.size());
   log_.main->info("{}", result.detail);
   return result;
 }

@@ -50,6 +50,7 @@ inline constexpr EventMessageId kEventMessageIds[] = {
     {"cache_conflict", "4c1f0a6e8f2b4d7a9e3c5b1d2a7f6e0c"},
     {"events_suppressed", "4c1f0a6e8f2b4d7a9e3c5b1d2a7f6e0d"},
     {"clock_behind", "4c1f0a6e8f2b4d7a9e3c5b1d2a7f6e0e"},
+    {"tls_auth_failed", "4c1f0a6e8f2b4d7a9e3c5b1d2a7f6e0f"},
 };
 inline constexpr std::string_view kOtherEventMessageId = "4c1f0a6e8f2b4d7a9e3c5b1d2a7f6eff";
 

@@ -18,6 +18,10 @@ constexpr std::size_t kLengthPrefix = 2;
 constexpr std::size_t kPlaintextChunk = 16384;  // one TLS record's worth
 // More exchanges than IDs cannot have unique IDs; long before that, a new draw finds a free one.
 constexpr int kTxidDraws = 64;
+// An upstream that takes the queries but answers none of them (a stalled server behind a live
+// TCP connection) would hold every later query until its timeout: after this many queries in
+// a row were given up on, the connection is replaced.
+constexpr unsigned kMaxUnanswered = 3;
 
 std::string subject_text(X509* certificate) {
   BIO* out = BIO_new(BIO_s_mem());
@@ -97,7 +101,12 @@ void TlsConnection::close() {
 // One timer: the connect and handshake deadline, then the idle timeout once nothing is in
 // flight. While queries are in flight their own timers bound the wait (QueryTask).
 void TlsConnection::arm_timer() {
-  if (state_ == State::Connecting || state_ == State::Handshaking) {
+  if (state_ == State::Connected && unanswered_ >= kMaxUnanswered) {
+    // Not from inside remove(): that runs in a query's cancel(), where no other callback may.
+    timer_.start(0, [this] {
+      fail(std::to_string(unanswered_) + " queries in a row got no answer", UV_ETIMEDOUT, false);
+    });
+  } else if (state_ == State::Connecting || state_ == State::Handshaking) {
     timer_.start(environment_.handshake_timeout_ms, [this] {
       fail("no TLS handshake within " + std::to_string(environment_.handshake_timeout_ms) + "ms",
            UV_ETIMEDOUT, false);
@@ -269,6 +278,7 @@ void TlsConnection::dispatch(dns::Bytes reply) {
     }
     exchanges_.erase(it);
     exchange->connection_ = nullptr;
+    unanswered_ = 0;
     ExchangeListener* listener = exchange->listener_;
     arm_timer();
     listener->on_reply(Transport::Tls, reply, match);
@@ -298,7 +308,7 @@ void TlsConnection::add(TlsExchange& exchange) {
   unique_txid(exchange);
   exchanges_.push_back(&exchange);
   if (state_ != State::Connected) return;  // sent when the handshake is done
-  timer_.stop();
+  arm_timer();
   send(exchange);
   flush_to_socket();
 }
@@ -306,6 +316,7 @@ void TlsConnection::add(TlsExchange& exchange) {
 void TlsConnection::remove(TlsExchange& exchange) {
   exchange.connection_ = nullptr;
   std::erase(exchanges_, &exchange);
+  if (exchange.sent_) ++unanswered_;
   if (state_ == State::Connected) arm_timer();
 }
 
@@ -388,6 +399,10 @@ void TlsConnection::fail(const std::string& why, int error, bool authentication)
     failed.push_back(exchange);
   }
   for (TlsExchange* exchange : failed) {
+    if (exchange->starting_) {
+      exchange->start_error_ = error;  // TlsExchange::start returns it
+      continue;
+    }
     // Each listener frees its own exchange; none frees another's.
     if (exchange->listener_ != nullptr) exchange->listener_->on_failure(Transport::Tls, error);
   }

@@ -66,6 +66,7 @@ class TlsConnection {
   uv_connect_t connect_request_{};
   Timer timer_;
   uint64_t idle_timeout_ms_ = TlsClient::kIdleTimeoutMs;
+  unsigned unanswered_ = 0;  // queries given up on in a row, without a reply in between
 };
 
 }  // namespace vigil

@@ -22,7 +22,10 @@ TlsExchange::TlsExchange(ExchangeRequest request, ExchangeListener& listener)
 TlsExchange* TlsExchange::start(const TlsEnvironment& environment, TlsClient& client,
                                 ExchangeRequest request, ExchangeListener& listener, int& error) {
   auto* exchange = new TlsExchange(std::move(request), listener);
+  exchange->starting_ = true;
   error = client.add(environment, *exchange);
+  exchange->starting_ = false;
+  if (error == 0) error = exchange->start_error_;
   if (error != 0) {
     exchange->cancel();
     return nullptr;

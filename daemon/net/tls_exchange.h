@@ -28,6 +28,9 @@ class TlsExchange {
   TlsConnection* connection_ = nullptr;  // the connection it is queued on, if any
   bool sent_ = false;                     // written to the current connection
   bool resent_ = false;                   // already sent again after a connection was lost
+  // While start() runs the listener is not called: a failure then is start()'s to return.
+  bool starting_ = false;
+  int start_error_ = 0;
 };
 
 }  // namespace vigil
