@@ -3,9 +3,13 @@ UDP. A throwaway CA and certificates are made with openssl at the start; the TLS
 scripted (tls_upstream.py) so that the tests can count connections and drop one mid-stream."""
 import concurrent.futures
 import shutil
+import socket
 import tempfile
 import time
 import unittest
+
+import dns.message
+import dns.rrset
 
 from harness import Vigild, ede_codes, rcode_of
 from scripted_upstream import ScriptedUpstream, Send, reply_wire
@@ -144,6 +148,41 @@ class TlsUpstreamTest(unittest.TestCase):
             self.assertEqual(addresses(reply), [f"192.0.2.{i}"])
         self.assertEqual(upstream.connections, 1)
         self.assertEqual(len(upstream.requests), 51)
+
+    def test_a_reply_with_the_right_id_but_another_question_is_not_taken(self):
+        def script(request):
+            other = dns.message.make_query("elsewhere.example.", "A")
+            other.id = request.message.id
+            wrong = dns.message.make_response(other)
+            wrong.answer.append(dns.rrset.from_text("elsewhere.example.", 300, "IN", "A",
+                                                    "203.0.113.66"))
+            return [Send(wrong.to_wire()),
+                    Send(reply_wire(request, [f"{request.qname_text} 300 IN A 192.0.2.53"]),
+                         delay=0.1)]
+        upstream = self.start_tls(script=script)
+        vigild = self.start_vigild("--upstream", upstream.endpoint(options=f"ca={self.ca}"))
+        self.assertEqual(addresses(vigild.query("www.example.", "A")), ["192.0.2.53"])
+        events = vigild.security_events("unwanted_reply")
+        self.assertEqual([(e["transport"], e["reason"]) for e in events], [("tls", "question")])
+
+    def test_a_stalled_tls_upstream_holds_no_query_beyond_its_timeout(self):
+        # TCP connects (the kernel accepts), but no TLS handshake ever comes back.
+        stalled = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        stalled.bind(("127.0.0.1", 0))
+        stalled.listen(16)
+        self.addCleanup(stalled.close)
+        port = stalled.getsockname()[1]
+        fallback = self.start_udp("127.0.0.63", answering("192.0.2.63"))
+        vigild = self.start_vigild("--upstream", f"tls://127.0.0.1:{port}#{AUTH_NAME}",
+                                   "--upstream", fallback.endpoint, "--critical", "pay.example",
+                                   "--upstream-timeout", "300ms", "--query-timeout", "1s")
+        started = time.monotonic()
+        reply = vigild.query("pay.example.", "A", use_edns=0, timeout=3)
+        self.assertEqual(rcode_of(reply), "SERVFAIL")  # critical: never the clear-text upstream
+        self.assertLess(time.monotonic() - started, 1.5)
+        self.assertEqual(fallback.requests, [])
+        # A name that is not critical fails over to the plain upstream.
+        self.assertEqual(addresses(vigild.query("www.example.", "A", timeout=3)), ["192.0.2.63"])
 
     def test_critical_names_never_leave_over_udp(self):
         plain = self.start_udp("127.0.0.61", answering("192.0.2.61"))
