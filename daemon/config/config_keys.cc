@@ -46,12 +46,26 @@ void add_unique(std::vector<SocketAddress>& addresses, const SocketAddress& addr
 void apply_listen(std::string_view value, Config& config) {
   add_unique(config.listen, parse_listen_address(value));
 }
+// One address is either a TLS upstream or a plain one: never both, or the same server would be
+// asked in clear text too.
 void apply_upstream(std::string_view value, Config& config) {
   if (is_tls_upstream(value)) {
-    add_tls_upstream(config.tls_upstreams, parse_tls_upstream(value));
+    TlsUpstream upstream = parse_tls_upstream(value);
+    if (std::find(config.upstreams.begin(), config.upstreams.end(), upstream.address) !=
+        config.upstreams.end()) {
+      throw BadValue(upstream.address.to_string() + " is also a plain upstream");
+    }
+    add_tls_upstream(config.tls_upstreams, std::move(upstream));
     return;
   }
-  add_unique(config.upstreams, parse_server_address(value));
+  const SocketAddress address = parse_server_address(value);
+  for (const auto& tls : config.tls_upstreams) {
+    if (tls.address == address) {
+      throw BadValue(address.to_string() + " is also a TLS upstream (" + tls.name() +
+                     "): it would be asked in clear text");
+    }
+  }
+  add_unique(config.upstreams, address);
 }
 void apply_critical(std::string_view value, Config& config) {
   CriticalName name = parse_critical_name(value);

@@ -96,6 +96,12 @@ TEST_CASE("config: tls:// upstreams and critical names, errors naming the file a
   REQUIRE(config.tls_upstreams.size() == 1);
   REQUIRE(config.critical.size() == 2);
   CHECK(config.critical[1].name == "hooks.partner.example.");
+  const testing::TempFile both("upstream tls://127.0.0.1:853#dns.example\nupstream 127.0.0.1:853\n");
+  CHECK_THROWS_WITH_AS(load_config(CommandLine{}, SystemFiles{both.path(), "/nonexistent"}),
+                       (both.path() + ":2: upstream: 127.0.0.1:853 is also a TLS upstream "
+                                      "(tls://127.0.0.1:853#dns.example): it would be asked in "
+                                      "clear text").c_str(),
+                       ConfigError);
   const testing::TempFile bad("critical a.example\nupstream tls://192.0.2.1#x pin=sha256/no\n");
   CHECK_THROWS_WITH_AS(load_config(CommandLine{}, SystemFiles{bad.path(), "/nonexistent"}),
                        (bad.path() + ":2: upstream: \"pin=sha256/no\" is not pin=sha256/BASE64 "

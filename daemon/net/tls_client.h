@@ -52,6 +52,13 @@ class TlsClient {
   const TlsUpstream& settings() const { return settings_; }
   const TlsStatus& status() const { return status_; }
 
+  // On reload: the next connection reads the CA file again and starts without the old session
+  // (a connection open now keeps going).
+  void reread_certificates() {
+    ctx_.reset();
+    session_.reset();
+  }
+
   // Queues the exchange on the connection, opening one if there is none. Returns a uv error if
   // it cannot: the upstream failed authentication and is still backed off, or no socket.
   int add(const TlsEnvironment& environment, TlsExchange& exchange);

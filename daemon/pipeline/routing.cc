@@ -30,7 +30,10 @@ std::shared_ptr<Upstream> find_or_make(const TlsUpstream& settings, const Routin
   if (previous != nullptr) {
     for (const auto& group : previous->groups()) {
       for (const auto& upstream : group->upstreams) {
-        if (upstream->tls && upstream->tls->settings() == settings) return upstream;
+        if (upstream->tls && upstream->tls->settings() == settings) {
+          upstream->tls->reread_certificates();  // a renewed CA file takes effect on reload
+          return upstream;
+        }
       }
     }
   }
