@@ -2,8 +2,10 @@
 UDP. A throwaway CA and certificates are made with openssl at the start; the TLS upstreams are
 scripted (tls_upstream.py) so that the tests can count connections and drop one mid-stream."""
 import concurrent.futures
+import os
 import shutil
 import socket
+import subprocess
 import tempfile
 import time
 import unittest
@@ -12,7 +14,7 @@ import dns.message
 import dns.rrset
 
 from harness import Vigild, ede_codes, rcode_of
-from scripted_upstream import ScriptedUpstream, Send, reply_wire
+from scripted_upstream import ScriptedUpstream, Send, free_port, reply_wire
 from tls_upstream import AUTH_NAME, TlsScriptedUpstream, make_pki, spki_pin
 
 
@@ -183,6 +185,68 @@ class TlsUpstreamTest(unittest.TestCase):
         self.assertEqual(fallback.requests, [])
         # A name that is not critical fails over to the plain upstream.
         self.assertEqual(addresses(vigild.query("www.example.", "A", timeout=3)), ["192.0.2.63"])
+
+    def start_unbound_over_tls(self):
+        """Debian's Unbound serving a local zone on a DNS over TLS port, with our certificate."""
+        directory = tempfile.mkdtemp(prefix="unbound-", dir=self.directory)
+        port = free_port("127.0.0.1")
+        cert, key = self.pki["good"]
+        config = os.path.join(directory, "unbound.conf")
+        with open(config, "w") as out:
+            out.write(f"""server:
+  interface: 127.0.0.1@{port}
+  tls-port: {port}
+  tls-service-key: "{key}"
+  tls-service-pem: "{cert}"
+  do-ip6: no
+  access-control: 127.0.0.0/8 allow
+  username: ""
+  chroot: ""
+  directory: "{directory}"
+  pidfile: "{directory}/unbound.pid"
+  do-daemonize: no
+  use-syslog: no
+  logfile: ""
+  num-threads: 1
+  module-config: "iterator"
+  local-zone: "example." static
+  local-data: "www.example. 300 IN A 192.0.2.80"
+  local-data: "mail.example. 300 IN A 192.0.2.81"
+remote-control:
+  control-enable: no
+""")
+        log = open(os.path.join(directory, "unbound.log"), "w")
+        self.addCleanup(log.close)
+        process = subprocess.Popen(["unbound", "-d", "-c", config], stdout=log,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+        def stop():
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.addCleanup(stop)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return port
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"unbound did not start: {open(log.name).read()}")
+                time.sleep(0.05)
+
+    def test_unbound_as_a_tls_upstream(self):
+        port = self.start_unbound_over_tls()
+        vigild = self.start_vigild(
+            "--upstream", f"tls://127.0.0.1:{port}#{AUTH_NAME} pin={self.good_pin} ca={self.ca}")
+        self.assertEqual(addresses(vigild.query("www.example.", "A")), ["192.0.2.80"])
+        self.assertEqual(addresses(vigild.query("mail.example.", "A", tcp=True)), ["192.0.2.81"])
+        _, out, _ = vigild.ctl("status")
+        self.assertIn("tls-pin-match=yes", out)
+        self.assertIn("tls-connection=connected", out)
 
     def test_critical_names_never_leave_over_udp(self):
         plain = self.start_udp("127.0.0.61", answering("192.0.2.61"))
