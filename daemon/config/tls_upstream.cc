@@ -61,8 +61,9 @@ void parse_option(std::string_view option, TlsUpstream& upstream) {
   if (option.starts_with("pin=")) {
     const auto pin = parse_spki_pin(option.substr(4));
     if (!pin) {
-      throw BadValue(in_quotes(option) + " is not pin=sha256/BASE64 (the base64 SHA-256 of the "
-                                         "certificate's SubjectPublicKeyInfo, 44 characters)");
+      throw BadValue(in_quotes(option) +
+                     " is not pin=sha256/BASE64 (the base64 SHA-256 of the "
+                     "certificate's SubjectPublicKeyInfo, 44 characters)");
     }
     upstream.pins.push_back(*pin);
     return;
@@ -92,8 +93,9 @@ TlsUpstream parse_tls_upstream(std::string_view text) {
   parse_endpoint(parts[0].substr(kTlsScheme.size()), upstream);
   for (std::size_t i = 1; i < parts.size(); ++i) parse_option(parts[i], upstream);
   if (upstream.pin_only && upstream.pins.empty()) {
-    throw BadValue("pin-only needs at least one pin=sha256/BASE64: without a pin nothing would "
-                   "authenticate the upstream");
+    throw BadValue(
+        "pin-only needs at least one pin=sha256/BASE64: without a pin nothing would "
+        "authenticate the upstream");
   }
   if (upstream.pin_only && !upstream.ca_file.empty()) {
     throw BadValue("ca= and pin-only contradict each other: with pin-only no CA is consulted");

@@ -34,13 +34,13 @@ TEST_CASE("RFC 7469 2.4: an SPKI pin is sha256/ and the base64 of 32 bytes, and 
   CHECK_FALSE(parse_spki_pin("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="));  // no sha256/
   CHECK_FALSE(parse_spki_pin("sha1/AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="));
   CHECK_FALSE(parse_spki_pin("sha256/AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh=="));  // 31 bytes
-  CHECK_FALSE(parse_spki_pin("sha256/AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"));    // short
+  CHECK_FALSE(parse_spki_pin("sha256/AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"));   // short
   CHECK_FALSE(parse_spki_pin("sha256/AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdH*8="));  // not base64
 }
 
 TEST_CASE("RFC 7858 3.1: a tls:// upstream defaults to port 853 and keeps its options") {
-  const auto upstream = parse_tls_upstream(std::string("tls://192.0.2.1#DNS.Example.  pin=") +
-                                           kPin + " pin=" + kPin);
+  const auto upstream =
+      parse_tls_upstream(std::string("tls://192.0.2.1#DNS.Example.  pin=") + kPin + " pin=" + kPin);
   CHECK(upstream.address.to_string() == "192.0.2.1:853");
   CHECK(upstream.auth_name == "dns.example");
   CHECK(upstream.pins.size() == 2);
@@ -54,8 +54,8 @@ TEST_CASE("RFC 7858 3.1: a tls:// upstream defaults to port 853 and keeps its op
   const testing::TempFile ca("not checked here: OpenSSL reads it when it connects");
   const auto with_ca = parse_tls_upstream("tls://192.0.2.1:853#a.example ca=" + ca.path());
   CHECK(with_ca.ca_file == ca.path());
-  const auto pinned = parse_tls_upstream(std::string("tls://192.0.2.1#a.example pin-only pin=") +
-                                         kPin);
+  const auto pinned =
+      parse_tls_upstream(std::string("tls://192.0.2.1#a.example pin-only pin=") + kPin);
   CHECK(pinned.pin_only);
 }
 
@@ -74,8 +74,9 @@ TEST_CASE("a bad tls:// upstream is refused with the part that is wrong") {
   CHECK(error_of("tls://192.0.2.1#a.example frob=1").starts_with("\"frob=1\" is not pin="));
   std::vector<TlsUpstream> upstreams;
   add_tls_upstream(upstreams, parse_tls_upstream("tls://192.0.2.1#a.example"));
-  CHECK_THROWS_WITH_AS(add_tls_upstream(upstreams, parse_tls_upstream("tls://192.0.2.1:853#b.example")),
-                       "tls://192.0.2.1:853 is listed twice", BadValue);
+  CHECK_THROWS_WITH_AS(
+      add_tls_upstream(upstreams, parse_tls_upstream("tls://192.0.2.1:853#b.example")),
+      "tls://192.0.2.1:853 is listed twice", BadValue);
 }
 
 TEST_CASE("forward zones take tls:// servers beside plain ones") {
@@ -96,16 +97,19 @@ TEST_CASE("config: tls:// upstreams and critical names, errors naming the file a
   REQUIRE(config.tls_upstreams.size() == 1);
   REQUIRE(config.critical.size() == 2);
   CHECK(config.critical[1].name == "hooks.partner.example.");
-  const testing::TempFile both("upstream tls://127.0.0.1:853#dns.example\nupstream 127.0.0.1:853\n");
+  const testing::TempFile both(
+      "upstream tls://127.0.0.1:853#dns.example\nupstream 127.0.0.1:853\n");
   CHECK_THROWS_WITH_AS(load_config(CommandLine{}, SystemFiles{both.path(), "/nonexistent"}),
                        (both.path() + ":2: upstream: 127.0.0.1:853 is also a TLS upstream "
                                       "(tls://127.0.0.1:853#dns.example): it would be asked in "
-                                      "clear text").c_str(),
+                                      "clear text")
+                           .c_str(),
                        ConfigError);
   const testing::TempFile bad("critical a.example\nupstream tls://192.0.2.1#x pin=sha256/no\n");
   CHECK_THROWS_WITH_AS(load_config(CommandLine{}, SystemFiles{bad.path(), "/nonexistent"}),
                        (bad.path() + ":2: upstream: \"pin=sha256/no\" is not pin=sha256/BASE64 "
                                      "(the base64 SHA-256 of the certificate's "
-                                     "SubjectPublicKeyInfo, 44 characters)").c_str(),
+                                     "SubjectPublicKeyInfo, 44 characters)")
+                           .c_str(),
                        ConfigError);
 }

@@ -46,7 +46,7 @@ constexpr std::array kHelp = {
     CounterHelp{"tcp_idle_closed", "Client TCP connections closed for tcp-idle-timeout."},
     CounterHelp{"upstream_queries", "Queries sent upstream."},
     CounterHelp{"upstream_queries_udp", "Queries sent upstream over UDP."},
-    CounterHelp{"upstream_queries_tcp", "Queries sent upstream over TCP."},
+    CounterHelp{"upstream_queries_tcp", "Queries sent upstream over TCP (DNS over TLS included)."},
     CounterHelp{"upstream_timeouts", "Upstream attempts and client queries that timed out."},
     CounterHelp{"upstream_errors", "Network errors towards upstreams."},
     CounterHelp{"tc_retries", "Truncated UDP replies asked again over TCP."},

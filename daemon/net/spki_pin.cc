@@ -53,8 +53,8 @@ std::optional<SpkiDigest> spki_digest(X509* certificate) {
       der, [](unsigned char* p) { OPENSSL_free(p); });
   SpkiDigest digest{};
   unsigned int digest_length = 0;
-  if (EVP_Digest(der, static_cast<std::size_t>(length), digest.data(), &digest_length,
-                 EVP_sha256(), nullptr) != 1 ||
+  if (EVP_Digest(der, static_cast<std::size_t>(length), digest.data(), &digest_length, EVP_sha256(),
+                 nullptr) != 1 ||
       digest_length != digest.size()) {
     return std::nullopt;
   }

@@ -30,11 +30,11 @@ struct TlsEnvironment {
 
 // The upstream's certificate as last seen, and its connection, for `vigilctl status`.
 struct TlsStatus {
-  std::string subject;                // RFC 2253 form; empty before the first handshake
-  std::optional<SpkiDigest> spki;     // of the end-entity certificate
-  std::optional<bool> pin_matched;    // nullopt: no pins configured (or not seen yet)
-  std::string state = "idle";         // idle, connecting, connected, failed
-  std::string last_error;             // why the last connection failed, if it did
+  std::string subject;              // RFC 2253 form; empty before the first handshake
+  std::optional<SpkiDigest> spki;   // of the end-entity certificate
+  std::optional<bool> pin_matched;  // nullopt: no pins configured (or not seen yet)
+  std::string state = "idle";       // idle, connecting, connected, failed
+  std::string last_error;           // why the last connection failed, if it did
   uint64_t handshakes = 0, resumed = 0;
 };
 

@@ -145,8 +145,9 @@ void TlsConnection::on_read(ssize_t nread, const uv_buf_t* buf) {
   if (state_ == State::Closed) return;
   if (nread < 0) {
     const int error = static_cast<int>(nread);
-    return fail(error == UV_EOF ? "closed by the upstream" : std::string("read: ") + uv_strerror(error),
-                error, false);
+    return fail(
+        error == UV_EOF ? "closed by the upstream" : std::string("read: ") + uv_strerror(error),
+        error, false);
   }
   if (nread == 0) return;
   if (BIO_write(SSL_get_rbio(ssl_.get()), buf->base, static_cast<int>(nread)) != nread) {
@@ -249,8 +250,9 @@ void TlsConnection::read_plaintext() {
       const std::size_t length = dns::read_u16(received_.data() + offset);
       if (received_.size() - offset < kLengthPrefix + length) break;
       // Copied: a listener may queue a query, or close this connection, while it reads.
-      const std::vector<uint8_t> reply(received_.begin() + static_cast<long>(offset + kLengthPrefix),
-                                       received_.begin() + static_cast<long>(offset + kLengthPrefix + length));
+      const std::vector<uint8_t> reply(
+          received_.begin() + static_cast<long>(offset + kLengthPrefix),
+          received_.begin() + static_cast<long>(offset + kLengthPrefix + length));
       offset += kLengthPrefix + length;
       dispatch(reply);
     }
@@ -273,8 +275,8 @@ void TlsConnection::dispatch(dns::Bytes reply) {
       continue;
     }
     if (const auto keepalive = announced_keepalive(match.parsed.layout)) {
-      idle_timeout_ms_ = std::min<uint64_t>(TlsClient::kIdleTimeoutMs,
-                                            static_cast<uint64_t>(keepalive->count()));
+      idle_timeout_ms_ =
+          std::min<uint64_t>(TlsClient::kIdleTimeoutMs, static_cast<uint64_t>(keepalive->count()));
     }
     exchanges_.erase(it);
     exchange->connection_ = nullptr;
@@ -322,7 +324,8 @@ void TlsConnection::remove(TlsExchange& exchange) {
 
 void TlsConnection::send(TlsExchange& exchange) {
   ERR_clear_error();
-  const int n = SSL_write(ssl_.get(), exchange.frame_.data(), static_cast<int>(exchange.frame_.size()));
+  const int n =
+      SSL_write(ssl_.get(), exchange.frame_.data(), static_cast<int>(exchange.frame_.size()));
   if (n != static_cast<int>(exchange.frame_.size())) {
     return fail("TLS write failed: " + openssl_error_text(), UV_EPROTO, false);
   }
@@ -343,18 +346,18 @@ void TlsConnection::flush_to_socket() {
     write->request.data = this;
     uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(write->bytes.data()),
                                static_cast<unsigned>(write->bytes.size()));
-    const int rc = uv_write(&write->request, reinterpret_cast<uv_stream_t*>(&handle), &buf, 1,
-                            [](uv_write_t* request, int status) {
-                              auto* done = reinterpret_cast<WriteRequest*>(request);
-                              auto* self = static_cast<TlsConnection*>(request->data);
-                              delete done;
-                              // Cancelled writes report back before the close callback frees
-                              // the connection.
-                              if (status != 0 && self->state_ != State::Closed) {
-                                self->fail(std::string("write: ") + uv_strerror(status), status,
-                                           false);
-                              }
-                            });
+    const int rc =
+        uv_write(&write->request, reinterpret_cast<uv_stream_t*>(&handle), &buf, 1,
+                 [](uv_write_t* request, int status) {
+                   auto* done = reinterpret_cast<WriteRequest*>(request);
+                   auto* self = static_cast<TlsConnection*>(request->data);
+                   delete done;
+                   // Cancelled writes report back before the close callback frees
+                   // the connection.
+                   if (status != 0 && self->state_ != State::Closed) {
+                     self->fail(std::string("write: ") + uv_strerror(status), status, false);
+                   }
+                 });
     if (rc != 0) {
       delete write;
       return fail(std::string("write: ") + uv_strerror(rc), rc, false);

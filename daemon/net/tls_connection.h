@@ -60,7 +60,7 @@ class TlsConnection {
   TlsEnvironment environment_;
   State state_ = State::Connecting;
   SslPtr ssl_;
-  SslSessionPtr new_session_;      // given before the certificate was checked (TLS 1.2)
+  SslSessionPtr new_session_;  // given before the certificate was checked (TLS 1.2)
   std::vector<TlsExchange*> exchanges_;
   std::vector<uint8_t> received_;  // plain text from the stream, not yet a whole message
   uv_connect_t connect_request_{};

@@ -30,14 +30,13 @@ SslCtxPtr make_tls_context(const TlsUpstream& upstream, NewSessionCallback on_ne
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
   } else {
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
-    const int loaded = upstream.ca_file.empty()
-                           ? SSL_CTX_set_default_verify_paths(ctx.get())
-                           : SSL_CTX_load_verify_locations(ctx.get(), upstream.ca_file.c_str(),
-                                                           nullptr);
+    const int loaded = upstream.ca_file.empty() ? SSL_CTX_set_default_verify_paths(ctx.get())
+                                                : SSL_CTX_load_verify_locations(
+                                                      ctx.get(), upstream.ca_file.c_str(), nullptr);
     if (loaded != 1) {
       error = "cannot load the CA certificates " +
-              (upstream.ca_file.empty() ? std::string("of the system") : upstream.ca_file) +
-              ": " + openssl_error_text();
+              (upstream.ca_file.empty() ? std::string("of the system") : upstream.ca_file) + ": " +
+              openssl_error_text();
       return nullptr;
     }
   }
@@ -70,8 +69,8 @@ SslPtr make_tls_session(SSL_CTX* ctx, const TlsUpstream& upstream, SSL_SESSION* 
   }
   if (!upstream.pin_only) {
     // RFC 6125 6.4.4: the name must be in the subjectAltName, never only in the CN.
-    SSL_set_hostflags(ssl.get(), X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
-                                     X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    SSL_set_hostflags(ssl.get(),
+                      X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
   }
   if (session != nullptr) SSL_set_session(ssl.get(), session);
   return ssl;

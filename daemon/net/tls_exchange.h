@@ -24,10 +24,10 @@ class TlsExchange {
   ExchangeRequest request_;
   ExpectedReply expected_;
   ExchangeListener* listener_;
-  std::vector<uint8_t> frame_;            // the 2-octet length and the query (RFC 7766 8)
+  std::vector<uint8_t> frame_;           // the 2-octet length and the query (RFC 7766 8)
   TlsConnection* connection_ = nullptr;  // the connection it is queued on, if any
-  bool sent_ = false;                     // written to the current connection
-  bool resent_ = false;                   // already sent again after a connection was lost
+  bool sent_ = false;                    // written to the current connection
+  bool resent_ = false;                  // already sent again after a connection was lost
   // While start() runs the listener is not called: a failure then is start()'s to return.
   bool starting_ = false;
   int start_error_ = 0;

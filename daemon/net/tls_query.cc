@@ -27,7 +27,8 @@ bool add_tls_query_options(std::vector<uint8_t>& query, std::size_t qname_length
   // RFC 7830 3: the padding option's data are zero octets; the whole message, the option's
   // own header included, becomes a multiple of the block length.
   const std::size_t unpadded = query.size() + kOptionHeaderSize;
-  const std::size_t padding = (kQueryPaddingBlock - unpadded % kQueryPaddingBlock) % kQueryPaddingBlock;
+  const std::size_t padding =
+      (kQueryPaddingBlock - unpadded % kQueryPaddingBlock) % kQueryPaddingBlock;
   dns::append_u16(query, dns::edns_option::PADDING);
   dns::append_u16(query, static_cast<uint16_t>(padding));
   query.insert(query.end(), padding, 0);

@@ -15,7 +15,7 @@
 
 namespace vigil {
 
-constexpr uint16_t kEdnsTcpKeepalive = 11;      // RFC 7828
+constexpr uint16_t kEdnsTcpKeepalive = 11;       // RFC 7828
 constexpr std::size_t kQueryPaddingBlock = 128;  // RFC 8467 4.1, "Block-Length Padding"
 
 // Appends edns-tcp-keepalive and padding to the query's OPT record (the last record of a query

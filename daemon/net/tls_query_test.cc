@@ -12,14 +12,15 @@ namespace {
 
 std::vector<uint8_t> query_for(const char* name, std::vector<uint8_t> cookie = {}) {
   const auto qname = *dns::from_text(name);
-  return dns::make_upstream_query(
-      dns::UpstreamQuery{0x1234, qname.view(), dns::rrtype::A, dns::rrclass::IN, true, true, cookie});
+  return dns::make_upstream_query(dns::UpstreamQuery{0x1234, qname.view(), dns::rrtype::A,
+                                                     dns::rrclass::IN, true, true, cookie});
 }
 
 }  // namespace
 
-TEST_CASE("RFC 8467 4.1: a query over TLS is padded to a multiple of 128 octets, "
-          "with RFC 7828's empty edns-tcp-keepalive") {
+TEST_CASE(
+    "RFC 8467 4.1: a query over TLS is padded to a multiple of 128 octets, "
+    "with RFC 7828's empty edns-tcp-keepalive") {
   for (const char* name : {"a.example.", "www.a-rather-longer-name.example.", "."}) {
     auto query = query_for(name, std::vector<uint8_t>(8, 0xab));
     const std::size_t qname_length = dns::from_text(name)->length;

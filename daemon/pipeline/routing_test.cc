@@ -55,8 +55,8 @@ TEST_CASE("a reload keeps what was learned about upstreams that stay, with new g
 TEST_CASE("critical names cover their subtree, and only it") {
   Config config;
   auto critical = dns::from_text("pay.example.");
-  config.critical.push_back(
-      CriticalName{"pay.example.", {critical->bytes.begin(), critical->bytes.begin() + critical->length}});
+  config.critical.push_back(CriticalName{
+      "pay.example.", {critical->bytes.begin(), critical->bytes.begin() + critical->length}});
   dns::WireName storage;
   CHECK(is_critical(config, name("pay.example.", storage)));
   CHECK(is_critical(config, name("api.pay.example.", storage)));
