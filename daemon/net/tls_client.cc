@@ -14,9 +14,11 @@ TlsClient::~TlsClient() {
 
 int TlsClient::add(const TlsEnvironment& environment, TlsExchange& exchange) {
   environment_.emplace(environment);  // the latest: a reload may change the timeout
-  // An upstream that failed authentication is not asked again until its back-off ends: each
-  // attempt would be one more handshake with whoever answers at that address.
-  if (authentication_failed_ && health_.is_backed_off(uv_now(environment.io.loop))) {
+  // Right after a failed authentication, queries fail at once rather than each making one more
+  // handshake with whoever answers at that address. Not for the whole back-off: every such
+  // failure extends it, and a steady stream of queries would keep a fixed upstream out forever.
+  if (authentication_failed_ &&
+      uv_now(environment.io.loop) - authentication_failed_ms_ < kAuthenticationRetryMs) {
     return UV_EPROTO;
   }
   int error = 0;
@@ -73,6 +75,7 @@ void TlsClient::authentication_failed(const std::string& why) {
   authentication_failed_ = true;
   session_.reset();  // a session from before proves nothing now
   const uint64_t now = uv_now(environment_->io.loop);
+  authentication_failed_ms_ = now;
   health_.mark_down(now);
   status_.state = "failed";
   status_.last_error = why;

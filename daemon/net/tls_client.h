@@ -43,6 +43,9 @@ class TlsClient {
   // RFC 7766 6.2.3: the client closes an idle connection; 10 s unless the server asks for less
   // (RFC 7828 edns-tcp-keepalive).
   static constexpr uint64_t kIdleTimeoutMs = 10'000;
+  // After a failed authentication, queries fail at once for this long instead of each making
+  // a handshake of its own; then the next one tries again (the upstream may have been fixed).
+  static constexpr uint64_t kAuthenticationRetryMs = 1'000;
 
   TlsClient(TlsUpstream settings, UpstreamHealth& health);
   ~TlsClient();  // closes the connection; its exchanges must have been cancelled
@@ -79,6 +82,7 @@ class TlsClient {
   SslSessionPtr session_;  // offered for resumption by the next connection
   TlsConnection* connection_ = nullptr;
   bool authentication_failed_ = false;  // until a handshake succeeds again
+  uint64_t authentication_failed_ms_ = 0;
   TlsStatus status_;
 };
 

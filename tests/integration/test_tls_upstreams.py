@@ -113,6 +113,20 @@ class TlsUpstreamTest(unittest.TestCase):
                                    "--query-timeout", "2s")
         self.assert_refused(vigild, upstream, "certificate has expired")
 
+    def test_an_upstream_that_failed_authentication_is_tried_again_once_fixed(self):
+        upstream = self.start_tls("expired")
+        vigild = self.start_vigild("--upstream", upstream.endpoint(options=f"ca={self.ca}"),
+                                   "--query-timeout", "2s")
+        self.assert_refused(vigild, upstream, "certificate has expired")
+        upstream.use_certificate(*self.pki["good"])  # the operator renews the certificate
+        deadline = time.monotonic() + 6
+        while True:
+            reply = vigild.query("renewed.example.", "A", use_edns=0)
+            if addresses(reply) == ["192.0.2.53"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        self.assertEqual(addresses(reply), ["192.0.2.53"])
+
     def test_self_signed_without_pin_is_refused_and_accepted_with_pin_only(self):
         upstream = self.start_tls("self")
         vigild = self.start_vigild("--upstream", upstream.endpoint(), "--query-timeout", "2s")

@@ -111,6 +111,12 @@ class TlsScriptedUpstream:
         self._listener.listen(64)
         self._listener.settimeout(0.1)
 
+    def use_certificate(self, certificate, key):
+        """From the next connection on, present this certificate instead."""
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certificate, key)
+        self._context = context
+
     def endpoint(self, auth_name=AUTH_NAME, options=""):
         return f"tls://{self.address}:{self.port}#{auth_name} {options}".strip()
 
