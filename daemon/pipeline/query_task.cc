@@ -307,11 +307,12 @@ std::optional<std::vector<uint8_t>> QueryTask::scrub(dns::Bytes reply) {
                                                    question_.qname.bytes.data()));
   const auto result = validator::scrub_answer(packet.get(), qname.get(),
                                               static_cast<ldns_rr_type>(question_.qtype));
-  const std::string upstream = current_ ? current().name() : "";
+  // Named only in security events: not written for the usual answer.
+  const auto upstream = [this] { return current_ ? current().name() : std::string(); };
   if (result.refused) {
     note("scrubber refused the answer: " + result.reason);
     context_.security.event("answer_refused", fmt::format("{} upstream={} reason=\"{}\"",
-                                                          describe(), upstream, result.reason));
+                                                          describe(), upstream(), result.reason));
     finish_with_servfail(dns::ede::Other, "the upstream answer was refused: " + result.reason);
     return std::nullopt;
   }
@@ -326,7 +327,7 @@ std::optional<std::vector<uint8_t>> QueryTask::scrub(dns::Bytes reply) {
                      : dropped.section == validator::Section::Authority ? "authority"
                                                                         : "additional"));
     context_.security.event_lazily("scrubbed", [&] {
-      return fmt::format("{} upstream={} owner={} type={} section={}", describe(), upstream,
+      return fmt::format("{} upstream={} owner={} type={} section={}", describe(), upstream(),
                          dropped.owner, dropped.type,
                          dropped.section == validator::Section::Answer      ? "answer"
                          : dropped.section == validator::Section::Authority ? "authority"
