@@ -21,10 +21,13 @@ struct SendRequest {
 }  // namespace
 
 void UdpListener::Holder::reply(const SocketAddress& to, std::vector<uint8_t>&& data) {
-  if (in_batch) {
-    pending.push_back({to, std::move(data)});
-  } else {
-    send(to, std::move(data));  // answered later (an upstream's reply): on its own
+  pending.push_back({to, std::move(data)});
+  // Answered later (an upstream's reply): with the others of this loop turn.
+  if (!in_batch && !uv_is_active(reinterpret_cast<uv_handle_t*>(&flush_later->handle))) {
+    uv_check_start(&flush_later->handle, [](uv_check_t* check) {
+      uv_check_stop(check);
+      static_cast<FlushCheck*>(check->data)->owner->flush();
+    });
   }
 }
 
@@ -83,6 +86,9 @@ UdpListener::UdpListener(uv_loop_t* loop, const SocketAddress& address, QueryPip
     : address_(address), holder_(new Holder{}) {
   holder_->pipeline = &pipeline;
   holder_->pending.reserve(kBatch);
+  holder_->flush_later = new Holder::FlushCheck{{}, holder_};
+  uv_check_init(loop, &holder_->flush_later->handle);
+  holder_->flush_later->handle.data = holder_->flush_later;
   uv_udp_init_ex(loop, &holder_->handle,
                  static_cast<unsigned>(address.is_v6() ? AF_INET6 : AF_INET) | UV_UDP_RECVMMSG);
   holder_->handle.data = holder_;
@@ -116,6 +122,7 @@ UdpListener::UdpListener(uv_loop_t* loop, const SocketAddress& address, QueryPip
         });
   }
   if (rc != 0) {
+    close_and_delete(holder_->flush_later);
     close_and_delete(holder_);
     throw std::runtime_error("cannot listen on udp " + address.to_string() + ": " + uv_strerror(rc));
   }
@@ -123,6 +130,7 @@ UdpListener::UdpListener(uv_loop_t* loop, const SocketAddress& address, QueryPip
 
 UdpListener::~UdpListener() {
   uv_udp_recv_stop(&holder_->handle);
+  close_and_delete(holder_->flush_later);
   close_and_delete(holder_);
 }
 
