@@ -29,6 +29,7 @@ void KeyCache::store(const validator::ZoneFacts& learned, uint64_t now_s) {
 void KeyCache::clear() {
   facts_.clear();
   expires_.clear();
+  public_keys_.clear();
 }
 
 }  // namespace vigil::cache

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "validator/public_key_cache.h"
 #include "validator/zone_facts.h"
 
 namespace vigil::cache {
@@ -30,8 +31,13 @@ class KeyCache {
 
   std::size_t size() const { return facts_.size(); }
 
+  // The OpenSSL form of the keys the validator used, so the next signature by the same key does
+  // not build it again. Cleared with the facts.
+  validator::PublicKeyCache& public_keys() { return public_keys_; }
+
  private:
   validator::ZoneFacts facts_;
+  validator::PublicKeyCache public_keys_;
   std::map<std::string, uint64_t> expires_;
 };
 

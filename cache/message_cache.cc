@@ -172,7 +172,9 @@ void MessageCache::store(const std::string& key, dns::Bytes wire, Security secur
   const uint16_t qtype = parsed.layout.question ? parsed.layout.question->qtype : 0;
   CachedAnswer answer;
   answer.wire.assign(wire.begin(), wire.end());
-  answer.plain = dns::without_dnssec_records(wire, qtype);
+  // Without DNSSEC records to drop, the plain form is the answer itself: not kept twice (an
+  // empty `plain` means "use `wire`").
+  if (dns::has_dnssec_records(wire, qtype)) answer.plain = dns::without_dnssec_records(wire, qtype);
   answer.ttl_offsets = ttl_offsets(answer.wire);
   answer.plain_ttl_offsets = ttl_offsets(answer.plain);
   answer.security = security;

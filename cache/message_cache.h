@@ -20,7 +20,9 @@ namespace vigil::cache {
 
 struct CachedAnswer {
   std::vector<uint8_t> wire;   // the upstream reply (after scrubbing), TTLs as of `stored_ms`
-  std::vector<uint8_t> plain;  // the same without RRSIG/NSEC/NSEC3, for clients without DO
+  // The same without RRSIG/NSEC/NSEC3, for clients without DO; empty when there are none to
+  // drop (then `wire` serves every client).
+  std::vector<uint8_t> plain;
   // Both parsed once, when stored, so a hit is not parsed again. They point into `wire` and
   // `plain`: a copy must parse its own (see with_layouts).
   dns::MessageLayout layout;

@@ -2,6 +2,8 @@
 
 #include "dns/ldns_ptr.h"
 #include "dns/ldns_wire.h"
+#include "dns/message.h"
+#include "dns/name.h"
 
 namespace vigil::dns {
 
@@ -25,7 +27,26 @@ ldns_rr_list* kept_records(const ldns_rr_list* list, uint16_t qtype) {
 
 }  // namespace
 
+bool has_dnssec_records(Bytes wire, uint16_t qtype) {
+  constexpr std::size_t kFixedRecordFields = 10;  // type, class, TTL, RDLENGTH
+  const auto parsed = parse_message(wire);
+  if (!parsed.ok()) return true;
+  const unsigned records = parsed.layout.header.ancount + parsed.layout.header.nscount;
+  std::size_t offset = parsed.layout.question_end;
+  for (unsigned i = 0; i < records; ++i) {
+    const auto after_name = skip_name(wire, offset);
+    if (!after_name || *after_name + kFixedRecordFields > wire.size()) return true;
+    const auto type = static_cast<ldns_rr_type>(read_u16(wire.data() + *after_name));
+    if (is_dnssec_type(type) && type != qtype) return true;
+    offset = *after_name + kFixedRecordFields + read_u16(wire.data() + *after_name + 8);
+  }
+  return false;
+}
+
 std::vector<uint8_t> without_dnssec_records(Bytes wire, uint16_t qtype) {
+  // Most answers carry none (an unsigned zone, or a client's DO=0 question asked with DO=0):
+  // nothing to re-render.
+  if (!has_dnssec_records(wire, qtype)) return {wire.begin(), wire.end()};
   ldns_pkt* parsed = nullptr;
   if (ldns_wire2pkt(&parsed, wire.data(), wire.size()) != LDNS_STATUS_OK) return {};
   const LdnsPkt packet(parsed);

@@ -63,7 +63,8 @@ PartCheck validated_proofs(const std::vector<RRset>& authority, const ldns_rdf* 
     const ldns_rr_type type = rrset.type();
     if (!is_denial_type(type) || !is_from_zone(rrset, zone)) continue;
     const SignatureCheck check =
-        verify_rrset(rrset, trust.keys.get(), zone, input.now, input.policy, input.budget);
+        verify_rrset(rrset, trust.keys.get(), zone, input.now, input.policy, input.budget,
+                     input.public_keys);
     if (!check.verdict.is_secure()) return {std::nullopt, check.verdict, 0};
     if (type != LDNS_RR_TYPE_SOA) proofs.push_back(&rrset);
     ttl = std::min(ttl, check.ttl);
@@ -93,7 +94,8 @@ PartCheck check_rrset(const RRset& rrset, const std::vector<RRset>& authority, P
   const ZoneTrust trust = zone_trust(signer, input);
   if (trust.need || !trust.verdict.is_secure() || pass == Pass::KeysOnly) return from_trust(trust);
   const SignatureCheck check =
-      verify_rrset(rrset, trust.keys.get(), signer, input.now, input.policy, input.budget);
+      verify_rrset(rrset, trust.keys.get(), signer, input.now, input.policy, input.budget,
+                   input.public_keys);
   if (!check.verdict.is_secure()) return {std::nullopt, check.verdict, 0};
   uint32_t ttl = std::min(check.ttl, trust.ttl);
   // RFC 4035 5.3.4: fewer RRSIG labels than owner labels: synthesized from a wildcard, so the

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "validator/signed_data.h"
+
 namespace vigil::validator {
 
 namespace {
@@ -159,7 +161,15 @@ struct SignatureContext {
   UnixTime now;
   const ValidationPolicy& policy;
   WorkBudget& budget;
-  std::string rrset_text;  // "www.example.test./A"
+  PublicKeyCache* public_keys;  // may be null: every signature is then checked by ldns
+
+  // "www.example.test./A", for details: written only when a detail needs it, since a secure
+  // answer has none.
+  const std::string& rrset_text() const {
+    if (!rrset_text_) rrset_text_ = rrset.describe();
+    return *rrset_text_;
+  }
+  mutable std::optional<std::string> rrset_text_;
 };
 
 std::string key_text(uint16_t key_tag, uint8_t algorithm) {
@@ -167,62 +177,63 @@ std::string key_text(uint16_t key_tag, uint8_t algorithm) {
 }
 
 std::string rrsig_text(const SignatureContext& context, const RrsigFields& rrsig) {
-  return "RRSIG " + key_text(rrsig.key_tag, rrsig.algorithm) + " over " + context.rrset_text;
+  return "RRSIG " + key_text(rrsig.key_tag, rrsig.algorithm) + " over " + context.rrset_text();
 }
 
 // RFC 4035 5.3.1: the checks that need no crypto and no clock.
 std::optional<Failure> check_fields(const SignatureContext& context, const ldns_rr* rr,
                                     const RrsigFields& rrsig) {
   const ldns_rr* first = ldns_rr_list_rr(context.rrset.records.get(), 0);
-  const std::string text = rrsig_text(context, rrsig);
+  // Written only for a failure: a secure answer needs no text.
+  const auto text = [&] { return rrsig_text(context, rrsig); };
   // RFC 4035 5.3.1: the RRSIG and the RRset MUST have the same owner name and class, and its
   // Type Covered field MUST equal the RRset's type.
   if (rrsig.type_covered != context.rrset.type() ||
       ldns_rr_get_class(rr) != ldns_rr_get_class(first) ||
       !same_name(ldns_rr_owner(rr), context.rrset.owner())) {
-    return Failure{Stage::Fields, Reason::SignatureInvalid, text + " covers another RRset"};
+    return Failure{Stage::Fields, Reason::SignatureInvalid, text() + " covers another RRset"};
   }
   // RFC 4035 5.3.1: the Signer's Name MUST be the name of the zone that contains the RRset...
   if (!same_name(rrsig.signer, context.signer)) {
     return Failure{Stage::Fields, Reason::SignatureInvalid,
-                   text + " is signed by " + name_text(rrsig.signer) + ", not by " +
+                   text() + " is signed by " + name_text(rrsig.signer) + ", not by " +
                        name_text(context.signer)};
   }
   // ...so the signer encloses the owner.
   const ldns_rdf* owner = context.rrset.owner();
   if (!same_name(owner, rrsig.signer) && !ldns_dname_is_subdomain(owner, rrsig.signer)) {
     return Failure{Stage::Fields, Reason::SignatureInvalid,
-                   text + ": signer " + name_text(rrsig.signer) + " does not enclose the owner"};
+                   text() + ": signer " + name_text(rrsig.signer) + " does not enclose the owner"};
   }
   // RFC 4035 5.3.1: the owner's label count MUST be >= the RRSIG's Labels field.
   if (rrsig.labels > label_count(owner)) {
     return Failure{Stage::Fields, Reason::SignatureInvalid,
-                   text + " has " + std::to_string(rrsig.labels) + " labels, the owner only " +
+                   text() + " has " + std::to_string(rrsig.labels) + " labels, the owner only " +
                        std::to_string(label_count(owner))};
   }
   // RFC 8624 3.1: an algorithm vigil does not validate cannot make anything secure.
   if (!is_supported_algorithm(rrsig.algorithm)) {
     return Failure{Stage::Fields, Reason::SignatureInvalid,
-                   text + " uses unsupported algorithm " + std::to_string(rrsig.algorithm)};
+                   text() + " uses unsupported algorithm " + std::to_string(rrsig.algorithm)};
   }
   return std::nullopt;
 }
 
 std::optional<Failure> check_time(const SignatureContext& context, const RrsigFields& rrsig) {
-  const std::string text = "RRSIG over " + context.rrset_text;
+  const auto text = [&] { return "RRSIG over " + context.rrset_text(); };
   switch (classify_signature_time(rrsig.inception, rrsig.expiration, context.now,
                                   context.policy.clock_skew_seconds)) {
     case SignatureTime::Valid: return std::nullopt;
     case SignatureTime::NotYetValid:
       return Failure{Stage::Time, Reason::SignatureNotYetValid,
-                     text + " not valid before " +
+                     text() + " not valid before " +
                          time_text(absolute_time(rrsig.inception, context.now))};
     case SignatureTime::Expired:
       return Failure{Stage::Time, Reason::SignatureExpired,
-                     text + " expired " + time_text(absolute_time(rrsig.expiration, context.now))};
+                     text() + " expired " + time_text(absolute_time(rrsig.expiration, context.now))};
     case SignatureTime::ExpirationBeforeInception:  // malformed, not a matter of the clock
       return Failure{Stage::Fields, Reason::SignatureInvalid,
-                     text + " expires before its inception"};
+                     text() + " expires before its inception"};
   }
   return std::nullopt;
 }
@@ -248,6 +259,31 @@ Failure no_key_failure(const SignatureContext& context, const RrsigFields& rrsig
                  "no DNSKEY of " + zone + " matches " + rrsig_text(context, rrsig)};
 }
 
+// The crypto of one RRSIG with one key: with the kept OpenSSL key where there is one for the
+// algorithm (public_key_cache.h), else by ldns, which builds the key again each time.
+ldns_status verify_signature(SignatureContext& context, ldns_rr* rr, ldns_rr* key,
+                             const RrsigFields& rrsig, std::optional<std::vector<uint8_t>>& data) {
+  constexpr size_t kPublicKeyField = 3;  // RFC 4034 2.1
+  constexpr size_t kSignatureField = 8;  // RFC 4034 3.1
+  if (context.public_keys != nullptr && ldns_rr_rd_count(key) > kPublicKeyField &&
+      ldns_rr_rd_count(rr) > kSignatureField) {
+    if (!data) data = signed_data(context.rrset.records.get(), rr);
+    const ldns_rdf* public_key = ldns_rr_rdf(key, kPublicKeyField);
+    const ldns_rdf* signature = ldns_rr_rdf(rr, kSignatureField);
+    if (data && public_key != nullptr && signature != nullptr) {
+      switch (context.public_keys->verify(
+          rrsig.algorithm, {ldns_rdf_data(public_key), ldns_rdf_size(public_key)},
+          {ldns_rdf_data(signature), ldns_rdf_size(signature)}, *data)) {
+        case KeyVerdict::Verified: return LDNS_STATUS_OK;
+        case KeyVerdict::Failed: return LDNS_STATUS_CRYPTO_BOGUS;
+        case KeyVerdict::NotHandled: break;
+      }
+    }
+  }
+  return ldns_verify_rrsig_time(context.rrset.records.get(), rr, key,
+                                ldns_check_time(rrsig, context.now));
+}
+
 // RFC 4035 5.3.1/5.3.2: the keys of the zone with the RRSIG's key tag, algorithm, protocol 3 and
 // the Zone Key flag, tried in turn (at most max_keys_per_signature: key tags collide by design
 // in KeyTrap), each paid for from the budget.
@@ -259,6 +295,7 @@ Outcome try_keys(SignatureContext& context, ldns_rr* rr, const RrsigFields& rrsi
   bool saw_non_zone_key = false;
   bool saw_revoked_key = false;
   ldns_status last_status = LDNS_STATUS_OK;
+  std::optional<std::vector<uint8_t>> data;  // what `rr` signs, once for all its keys
   for (size_t i = 0; i < key_count; ++i) {
     ldns_rr* key = ldns_rr_list_rr(context.zone_keys, i);
     const auto fields = read_dnskey(key);
@@ -277,8 +314,7 @@ Outcome try_keys(SignatureContext& context, ldns_rr* rr, const RrsigFields& rrsi
     if (tried == context.policy.max_keys_per_signature) break;
     ++tried;
     if (!context.budget.spend_signature()) return Outcome::OutOfBudget;
-    last_status = ldns_verify_rrsig_time(context.rrset.records.get(), rr, key,
-                                         ldns_check_time(rrsig, context.now));
+    last_status = verify_signature(context, rr, key, rrsig, data);
     if (last_status == LDNS_STATUS_OK) return Outcome::Verified;
   }
   if (tried == 0) {
@@ -472,11 +508,11 @@ SignatureTime classify_signature_time(uint32_t inception, uint32_t expiration, U
 
 SignatureCheck verify_rrset(const RRset& rrset, const ldns_rr_list* zone_keys,
                             const ldns_rdf* signer, UnixTime now, const ValidationPolicy& policy,
-                            WorkBudget& budget) {
-  SignatureContext context{rrset, zone_keys, signer, now, policy, budget, rrset.describe()};
+                            WorkBudget& budget, PublicKeyCache* public_keys) {
+  SignatureContext context{rrset, zone_keys, signer, now, policy, budget, public_keys, {}};
   const size_t count = rrset.signatures ? ldns_rr_list_rr_count(rrset.signatures.get()) : 0;
   if (count == 0) {
-    return bogus_check(Reason::RrsigsMissing, "no RRSIG over " + context.rrset_text);
+    return bogus_check(Reason::RrsigsMissing, "no RRSIG over " + context.rrset_text());
   }
   // THREATS rule 11: at most max_signatures_per_rrset RRSIGs reach the crypto, so a flood of
   // RRSIGs over one RRset costs a bounded amount of work. RRSIGs by keys the zone does not have
@@ -490,7 +526,7 @@ SignatureCheck verify_rrset(const RRset& rrset, const ldns_rr_list* zone_keys,
     const auto rrsig = read_rrsig(rr);
     if (!rrsig) {
       remember(worst, Failure{Stage::Fields, Reason::SignatureInvalid,
-                              "malformed RRSIG over " + context.rrset_text});
+                              "malformed RRSIG over " + context.rrset_text()});
       continue;
     }
     std::optional<Failure> failure = check_fields(context, rr, *rrsig);
@@ -504,14 +540,14 @@ SignatureCheck verify_rrset(const RRset& rrset, const ldns_rr_list* zone_keys,
       case Outcome::NoKey: remember(worst, std::move(failure)); break;
       case Outcome::OutOfBudget:
         return bogus_check(Reason::WorkLimit, "work limit: no signature verification left for " +
-                                                  context.rrset_text);
+                                                  context.rrset_text());
       case Outcome::Failed:
         ++attempted;
         remember(worst, std::move(failure));
         break;
     }
   }
-  std::string detail = worst ? worst->detail : "no RRSIG over " + context.rrset_text + " verifies";
+  std::string detail = worst ? worst->detail : "no RRSIG over " + context.rrset_text() + " verifies";
   if (count > limit) {
     detail += " (at most " + std::to_string(limit) + " of " + std::to_string(count) +
               " RRSIGs tried)";
@@ -521,7 +557,7 @@ SignatureCheck verify_rrset(const RRset& rrset, const ldns_rr_list* zone_keys,
 
 SignatureCheck verify_dnskey_rrset(const RRset& dnskeys, const ldns_rr_list* trusted,
                                    UnixTime now, const ValidationPolicy& policy,
-                                   WorkBudget& budget) {
+                                   WorkBudget& budget, PublicKeyCache* public_keys) {
   const ldns_rdf* apex = dnskeys.owner();
   const std::string zone = name_text(apex);
   if (dnskeys.type() != LDNS_RR_TYPE_DNSKEY) {
@@ -564,7 +600,8 @@ SignatureCheck verify_dnskey_rrset(const RRset& dnskeys, const ldns_rr_list* tru
   }
   // RFC 4035 5.2: the matched key must itself sign the DNSKEY RRset; the other keys of the set
   // are trusted only once it does.
-  SignatureCheck check = verify_rrset(dnskeys, signers.get(), apex, now, policy, budget);
+  SignatureCheck check =
+      verify_rrset(dnskeys, signers.get(), apex, now, policy, budget, public_keys);
   if (check.verdict.reason == Reason::SignatureInvalid) {
     check.verdict.detail = "no key vouched for by the DS or trust anchor (" +
                            join(match.signer_texts) + ") signs " + dnskeys.describe() + ": " +

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "validator/policy.h"
+#include "validator/public_key_cache.h"
 #include "validator/rrset.h"
 #include "validator/verdict.h"
 
@@ -52,9 +53,10 @@ struct SignatureCheck {
 // first that verifies; otherwise bogus with the most telling reason (RrsigsMissing when there is
 // no RRSIG at all; SignatureExpired / SignatureNotYetValid when the only candidates failed on
 // time; WorkLimit when the budget ran out; else SignatureInvalid), with a detail naming the RRset.
+// With `public_keys`, ECDSA keys are built once and kept there (the verdicts are the same).
 SignatureCheck verify_rrset(const RRset& rrset, const ldns_rr_list* zone_keys,
                             const ldns_rdf* signer, UnixTime now, const ValidationPolicy& policy,
-                            WorkBudget& budget);
+                            WorkBudget& budget, PublicKeyCache* public_keys = nullptr);
 
 // RFC 4035 5.2: the DNSKEY RRset `dnskeys` of the zone at its owner is secure when a record of
 // `trusted` (DS records from a validated DS RRset or trust anchors, and/or DNSKEY trust anchors)
@@ -66,6 +68,6 @@ SignatureCheck verify_rrset(const RRset& rrset, const ldns_rr_list* zone_keys,
 // At most policy.max_ds_dnskey_pairs comparisons.
 SignatureCheck verify_dnskey_rrset(const RRset& dnskeys, const ldns_rr_list* trusted,
                                    UnixTime now, const ValidationPolicy& policy,
-                                   WorkBudget& budget);
+                                   WorkBudget& budget, PublicKeyCache* public_keys = nullptr);
 
 }  // namespace vigil::validator

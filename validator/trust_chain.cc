@@ -71,7 +71,8 @@ ZoneTrust zone_keys(const ldns_rdf* zone, const std::string& key, const ldns_rr_
                   Verdict::bogus(Reason::DnskeyMissing, "no DNSKEY RRset for " + key), nullptr, 0);
   }
   const SignatureCheck check =
-      verify_dnskey_rrset(*dnskeys, trusted, input.now, input.policy, input.budget);
+      verify_dnskey_rrset(*dnskeys, trusted, input.now, input.policy, input.budget,
+                          input.public_keys);
   if (check.verdict.is_secure()) {
     return record(input, key, ZoneState::Secure, check.verdict,
                   share_rr_list(dnskeys->records.release()), std::min(check.ttl, trusted_ttl));
@@ -112,7 +113,7 @@ DenialOfDs classify_ds_denial(const ldns_pkt* reply, const ldns_rdf* candidate,
   for (const auto& rrset : authority) {
     if (rrset.type() != LDNS_RR_TYPE_NSEC && rrset.type() != LDNS_RR_TYPE_NSEC3) continue;
     const SignatureCheck check = verify_rrset(rrset, secure.keys.get(), zone, input.now,
-                                              input.policy, input.budget);
+                                              input.policy, input.budget, input.public_keys);
     if (!check.verdict.is_secure()) {
       return {record(input, key, ZoneState::Bogus, check.verdict, nullptr, 0), false};
     }
@@ -212,7 +213,7 @@ ZoneTrust walk(const ldns_rdf* target, Goal goal, ValidationInput& input) {
     if (auto ds = answer_rrset(reply, candidate, LDNS_RR_TYPE_DS)) {
       // RFC 4035 5.2: the DS RRset is signed by the parent, the zone we stand in.
       const SignatureCheck check = verify_rrset(*ds, secure.keys.get(), zone.get(), input.now,
-                                                input.policy, input.budget);
+                                                input.policy, input.budget, input.public_keys);
       if (!check.verdict.is_secure()) {
         return record(input, key, ZoneState::Bogus, check.verdict, nullptr, 0);
       }

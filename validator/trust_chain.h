@@ -17,6 +17,7 @@
 #include "dns/ldns_ptr.h"
 #include "validator/anchor_set.h"
 #include "validator/policy.h"
+#include "validator/public_key_cache.h"
 #include "validator/verdict.h"
 #include "validator/zone_facts.h"
 
@@ -44,6 +45,7 @@ struct ValidationInput {
   UnixTime now = 0;
   const ValidationPolicy& policy;
   WorkBudget& budget;
+  PublicKeyCache* public_keys = nullptr;  // ECDSA keys built once (signature.h); may be null
 };
 
 struct ZoneTrust {

@@ -19,16 +19,16 @@ std::vector<uint8_t> client_answer(dns::Bytes reply, const dns::MessageLayout& l
   std::vector<uint8_t> rendered;
   dns::ParseResult plain_parsed;
   if (!client.dnssec_ok) {
-    if (plain == nullptr) {
+    if (plain == nullptr && dns::has_dnssec_records(reply, client.qtype)) {
       rendered = dns::without_dnssec_records(reply, client.qtype);
       plain = &rendered;
     }
-    const dns::MessageLayout* plain_layout = forms.plain_layout;
-    if (plain_layout == nullptr && !plain->empty()) {
+    const dns::MessageLayout* plain_layout = plain != nullptr ? forms.plain_layout : nullptr;
+    if (plain != nullptr && plain_layout == nullptr && !plain->empty()) {
       plain_parsed = dns::parse_message(*plain);
       if (plain_parsed.ok()) plain_layout = &plain_parsed.layout;
     }
-    if (!plain->empty() && plain_layout != nullptr) {
+    if (plain != nullptr && !plain->empty() && plain_layout != nullptr) {
       bytes = *plain;
       used = plain_layout;
       ttl_offsets = forms.plain_ttl_offsets;

@@ -85,7 +85,10 @@ void QueryTask::ask_next_upstream() {
   current_ = next;
   tried_[*next] = true;
   udp_unconfirmed_error_ = false;
-  note(fmt::format("asking upstream {} (round {})", current().name(), round_ + 1));
+  // The hot path's notes are formatted only for a traced query (explain).
+  if (trace_) {
+    note(fmt::format("asking upstream {} (round {})", current().name(), round_ + 1));
+  }
   attempt_started_ms_ = now();
   attempt_timer_.start(static_cast<uint64_t>(config_->upstream_timeout.count()),
                        [this] { on_attempt_timeout(); });
@@ -126,7 +129,9 @@ ExchangeRequest QueryTask::make_request(bool randomize_case) {
 void QueryTask::start_udp() {
   const bool use_0x20 = config_->use_0x20 && !current().case_exempt;
   int error = 0;
-  note(fmt::format("over udp from a fresh random port{}", use_0x20 ? ", with 0x20" : ""));
+  if (trace_) {
+    note(fmt::format("over udp from a fresh random port{}", use_0x20 ? ", with 0x20" : ""));
+  }
   udp_ = UdpExchange::start(context_.io, make_request(use_0x20), *this, error);
   ++context_.stats.upstream_queries_udp;
   if (udp_ == nullptr) {
@@ -204,12 +209,14 @@ void QueryTask::on_reply(Transport transport, dns::Bytes reply, const ReplyMatch
   const auto& layout = match.parsed.layout;
   const uint16_t rcode = static_cast<uint16_t>(
       (layout.edns ? layout.edns->extended_rcode << 4 : 0) | layout.header.rcode());
-  note(fmt::format("{} answered over {}: {}, {} answer, {} authority, {} additional "
-                   "record(s){}",
-                   upstream.name(), to_string(transport), dns::rcode_name(rcode),
-                   layout.header.ancount,
-                   layout.header.nscount, layout.header.arcount,
-                   layout.header.has(dns::flag::TC) ? ", truncated" : ""));
+  if (trace_) {
+    note(fmt::format("{} answered over {}: {}, {} answer, {} authority, {} additional "
+                     "record(s){}",
+                     upstream.name(), to_string(transport), dns::rcode_name(rcode),
+                     layout.header.ancount,
+                     layout.header.nscount, layout.header.arcount,
+                     layout.header.has(dns::flag::TC) ? ", truncated" : ""));
+  }
   if (transport == Transport::Udp && rcode == dns::rcode::BADCOOKIE) {
     return start_tcp("BADCOOKIE");  // RFC 7873 5.3: the server wants its new cookie; TCP needs none
   }
@@ -341,16 +348,19 @@ std::optional<std::vector<uint8_t>> QueryTask::scrub(dns::Bytes reply) {
                                                    question_.qname.bytes.data()));
   const auto result = validator::scrub_answer(packet.get(), qname.get(),
                                               static_cast<ldns_rr_type>(question_.qtype));
-  const std::string upstream = current_ ? current().name() : "";
+  // Named only in security events: not written for the usual answer.
+  const auto upstream = [this] { return current_ ? current().name() : std::string(); };
   if (result.refused) {
     note("scrubber refused the answer: " + result.reason);
     context_.security.event("answer_refused", fmt::format("{} upstream={} reason=\"{}\"",
-                                                          describe(), upstream, result.reason));
+                                                          describe(), upstream(), result.reason));
     finish_with_servfail(dns::ede::Other, "the upstream answer was refused: " + result.reason);
     return std::nullopt;
   }
   if (result.dropped.empty()) {
-    note("scrubber: nothing outside the question's chain and proofs");
+    if (trace_) {
+      note("scrubber: nothing outside the question's chain and proofs");
+    }
     return std::vector<uint8_t>{};
   }
   for (const auto& dropped : result.dropped) {
@@ -360,7 +370,7 @@ std::optional<std::vector<uint8_t>> QueryTask::scrub(dns::Bytes reply) {
                      : dropped.section == validator::Section::Authority ? "authority"
                                                                         : "additional"));
     context_.security.event_lazily("scrubbed", [&] {
-      return fmt::format("{} upstream={} owner={} type={} section={}", describe(), upstream,
+      return fmt::format("{} upstream={} owner={} type={} section={}", describe(), upstream(),
                          dropped.owner, dropped.type,
                          dropped.section == validator::Section::Answer      ? "answer"
                          : dropped.section == validator::Section::Authority ? "authority"
@@ -394,8 +404,10 @@ void QueryTask::continue_with_reply(dns::Bytes reply, const dns::MessageLayout& 
       (rcode == dns::rcode::NOERROR || rcode == dns::rcode::NXDOMAIN)) {
     return start_validation(reply);
   }
-  note(config_->dnssec == DnssecMode::Validate ? "not validated (CD=1 or an RRSIG query)"
-                                               : "not validated: dnssec off");
+  if (trace_) {
+    note(config_->dnssec == DnssecMode::Validate ? "not validated (CD=1 or an RRSIG query)"
+                                                 : "not validated: dnssec off");
+  }
   deliver(reply, layout, nullptr);
 }
 
@@ -420,11 +432,13 @@ void QueryTask::start_validation(dns::Bytes reply) {
 void QueryTask::finish_validated(const validator::AnswerValidation& result) {
   if (stage_ != Stage::AwaitKeys) return;  // the deadline ended this query first
   const validator::Verdict& verdict = result.verdict;
-  note(fmt::format("dnssec: {}{}{}", validator::to_string(verdict.security),
-                   verdict.reason == validator::Reason::None
-                       ? ""
-                       : std::string(" (") + validator::to_string(verdict.reason) + ")",
-                   verdict.detail.empty() ? "" : ": " + verdict.detail));
+  if (trace_) {
+    note(fmt::format("dnssec: {}{}{}", validator::to_string(verdict.security),
+                     verdict.reason == validator::Reason::None
+                         ? ""
+                         : std::string(" (") + validator::to_string(verdict.reason) + ")",
+                     verdict.detail.empty() ? "" : ": " + verdict.detail));
+  }
   note_chain_of_trust();
   ++context_.stats.verdicts_by_reason[static_cast<std::size_t>(verdict.reason)];
   if (verdict.is_secure()) ++context_.stats.secure;

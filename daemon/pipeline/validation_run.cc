@@ -39,7 +39,7 @@ void ValidationRun::step() {
   const auto started = std::chrono::steady_clock::now();
   validator::ValidationInput input{*setup_.anchors, setup_.key_cache->facts(now_s), learned_,
                                    fetched_,        now,           setup_.policy,
-                                   budget_};
+                                   budget_,         &setup_.key_cache->public_keys()};
   const validator::AnswerValidation result = validate_answer(reply_.get(), qname_.get(), qtype_, input);
   setup_.key_cache->store(learned_, now_s);
   // The validator runs on the loop thread: measure how long one step holds it (KeyTrap).
