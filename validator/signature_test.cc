@@ -133,6 +133,7 @@ TEST_CASE("RFC 4035 5.3.1: the validity period is inclusive and widened by the c
         SignatureTime::Valid);
   CHECK(classify_signature_time(inception, expiration, kExpiration + kSkew + 1, kSkew) ==
         SignatureTime::Expired);
+  // NOLINTNEXTLINE(readability-suspicious-call-argument): swapped on purpose, that is the case
   CHECK(classify_signature_time(expiration, inception, kJune2026, kSkew) ==
         SignatureTime::ExpirationBeforeInception);
 }

@@ -36,6 +36,7 @@ std::string error_of(std::vector<const char*> arguments) {
 
 std::vector<std::string> texts(const std::vector<SocketAddress>& addresses) {
   std::vector<std::string> result;
+  result.reserve(addresses.size());
   for (const auto& address : addresses) result.push_back(address.to_string());
   return result;
 }
