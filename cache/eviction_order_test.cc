@@ -40,6 +40,7 @@ TEST_CASE("SIEVE keeps a hit entry in place and evicts the unvisited ones past i
 TEST_CASE("SIEVE: the hand resumes where it stopped, and new entries are evicted first") {
   EvictionOrder<int> order(EvictionPolicy::Sieve);
   std::vector<EvictionOrder<int>::Handle> handles;
+  handles.reserve(4);
   for (int key = 0; key < 4; ++key) handles.push_back(order.insert(key));  // tail 0 ... head 3
   order.touch(handles[0]);
   order.touch(handles[2]);

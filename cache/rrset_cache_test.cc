@@ -120,7 +120,7 @@ TEST_CASE("The RRset cache keeps to its byte budget; evicted RRsets are marked")
   std::vector<std::shared_ptr<const cache::CachedRRset>> kept;
   for (int i = 0; i < 10; ++i) {
     auto rrset = www_a("192.0.2.1");
-    rrset.key = cache::question_key(static_cast<uint64_t>(i + 1),
+    rrset.key = cache::question_key(static_cast<uint64_t>(i) + 1,
                                     testing::wire_name("www.example.test."), 1, 1);
     kept.push_back(cache.offer(rrset, Security::Unchecked, 300, "u", 0).standing);
     CHECK(cache.bytes() <= per_entry * 2);

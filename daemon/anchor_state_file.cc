@@ -87,11 +87,21 @@ std::string write_state_file_or_throw(const std::string& path, const std::string
 
 StateFileRead read_state_file_or_throw(const std::string& path) {
   StateFileRead result;
-  const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: a FIFO put in the file's place must not stall the open; it is refused below.
+  const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) {
     const int error = errno;
     result.missing = error == ENOENT;
     result.error = failure(path, "open", error);
+    return result;
+  }
+  struct stat status {};
+  if (::fstat(fd.get(), &status) != 0) {
+    result.error = failure(path, "fstat", errno);
+    return result;
+  }
+  if (!S_ISREG(status.st_mode)) {
+    result.error = path + ": not a regular file: not a trust anchor state file";
     return result;
   }
   std::string contents;

@@ -111,6 +111,19 @@ TEST_CASE("anchor_state file: an oversized file is refused") {
   CHECK(read.error.find("not a trust anchor state file") != std::string::npos);
 }
 
+TEST_CASE("anchor_state file: a FIFO or a device in its place is refused, not read") {
+  const TempDir dir;
+  const std::string fifo = (dir.path / "fifo.state").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  for (const std::string& path : {fifo, std::string("/dev/zero")}) {
+    CAPTURE(path);
+    const auto read = read_state_file(path);
+    CHECK_FALSE(read.contents.has_value());
+    CHECK_FALSE(read.missing);
+    CHECK(read.error == path + ": not a regular file: not a trust anchor state file");
+  }
+}
+
 TEST_CASE("anchor_state file: a corrupt state file gives a parse error with its path and line") {
   const TempDir dir;
   const std::string path = (dir.path / "root.state").string();

@@ -115,9 +115,10 @@ void Daemon::start_control() {
         &loop_, path,
         [this](std::string_view request, ControlConnection::Respond respond) {
           log_.main->debug("control: {}", request);
-          run_control_request(request, *this, [respond = std::move(respond)](ControlReply reply) {
-            respond(reply.to_text());
-          });
+          run_control_request(request, *this,
+                              [respond = std::move(respond)](const ControlReply& reply) {
+                                respond(reply.to_text());
+                              });
         },
         note);
   } catch (const std::exception& error) {

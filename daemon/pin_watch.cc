@@ -42,6 +42,7 @@ std::optional<std::string> pin_disagreement(const std::vector<cache::PinnedRecor
     }
   }
   std::vector<std::vector<uint8_t>> expected;
+  expected.reserve(pinned.size());
   for (const auto& pin : pinned) expected.push_back(pin.rdata);
   std::sort(live.begin(), live.end());
   std::sort(expected.begin(), expected.end());

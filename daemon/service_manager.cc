@@ -6,6 +6,7 @@
 #include <systemd/sd-journal.h>
 
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 
@@ -23,8 +24,15 @@ void notify_stopping() { sd_notify(0, "STOPPING=1\nSTATUS=stopping"); }
 bool is_journal_stream() {
   const char* stream = std::getenv("JOURNAL_STREAM");
   if (stream == nullptr) return false;
+  // "DEVICE:INODE", both decimal.
+  const std::string_view text(stream);
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos) return false;
   unsigned long long device = 0, inode = 0;
-  if (std::sscanf(stream, "%llu:%llu", &device, &inode) != 2) return false;
+  const auto device_end = text.data() + colon;
+  if (std::from_chars(text.data(), device_end, device).ptr != device_end) return false;
+  const auto inode_end = text.data() + text.size();
+  if (std::from_chars(device_end + 1, inode_end, inode).ptr != inode_end) return false;
   struct stat stderr_stat {};
   if (fstat(2, &stderr_stat) != 0) return false;
   return stderr_stat.st_dev == device && stderr_stat.st_ino == inode;
@@ -81,7 +89,9 @@ std::vector<std::string> journal_fields(std::string_view event, std::string_view
                   ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
                   : '_';
     }
-    out.push_back(name + "=" + value);
+    name += '=';
+    name += value;
+    out.push_back(std::move(name));
   }
   return out;
 }

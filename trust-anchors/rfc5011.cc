@@ -216,6 +216,7 @@ void observe_published(Refresh& run, const Rdata& rdata) {
 // RFC 5011 4.1, KeyRem: AddPend keys are forgotten, Valid keys go Missing (still trusted).
 void mark_absent_keys(Refresh& run, const std::vector<Rdata>& published) {
   std::vector<Rdata> present;
+  present.reserve(published.size());
   for (const auto& rdata : published) present.push_back(without_revoke(rdata));
   auto& keys = run.state.keys;
   for (auto key = keys.begin(); key != keys.end();) {
@@ -428,6 +429,7 @@ std::map<std::string, std::string> parse_annotation(std::string_view text,
     }
     const std::string name(trim(item.substr(0, equals)));
     if (!fields.emplace(name, std::string(trim(item.substr(equals + 1)))).second) {
+      // NOLINTNEXTLINE(performance-inefficient-string-concatenation): once, before a throw
       throw TrustAnchorError(where + "'" + name + "' given twice");
     }
   }

@@ -13,12 +13,12 @@
 namespace vigil::anchors {
 
 // RFC 5011 2.3 and 2.4: the timers, in seconds.
-constexpr int64_t kAddHoldDown = 30 * 86400;     // 2.4.1: add hold-down, 30 days
-constexpr int64_t kRemoveHoldDown = 30 * 86400;  // 2.4.2: remove hold-down, 30 days
-constexpr int64_t kMinQueryInterval = 3600;       // 2.3: queryInterval floor, 1 hour
-constexpr int64_t kMaxQueryInterval = 15 * 86400;  // 2.3: queryInterval cap, 15 days
-constexpr int64_t kMinRetryTime = 3600;            // 2.3: retryTime floor, 1 hour
-constexpr int64_t kMaxRetryTime = 86400;           // 2.3: retryTime cap, 1 day
+constexpr int64_t kAddHoldDown = int64_t{30} * 86400;       // 2.4.1: add hold-down, 30 days
+constexpr int64_t kRemoveHoldDown = int64_t{30} * 86400;    // 2.4.2: remove hold-down, 30 days
+constexpr int64_t kMinQueryInterval = 3600;                 // 2.3: queryInterval floor, 1 hour
+constexpr int64_t kMaxQueryInterval = int64_t{15} * 86400;  // 2.3: queryInterval cap, 15 days
+constexpr int64_t kMinRetryTime = 3600;                     // 2.3: retryTime floor, 1 hour
+constexpr int64_t kMaxRetryTime = 86400;                    // 2.3: retryTime cap, 1 day
 
 // Not from the RFC: at most this many keys wait in AddPend at once. The DNSKEY set is signed by
 // a trusted key, but whoever holds a stolen one could otherwise grow the state file without

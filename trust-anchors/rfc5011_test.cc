@@ -303,7 +303,7 @@ TEST_CASE("RFC 5011 2.4.1: when every trusted key is revoked, pending keys stop 
 TEST_CASE("RFC 5011 2.3: queryInterval is half the TTL or signature lifetime, 1 hour to 15 days") {
   const int64_t now = kT0;
   CHECK(refresh_interval(86400, now + 30 * kDay, now) == 43200);       // 1/2 OrigTTL
-  CHECK(refresh_interval(172800, now + 10 * 3600, now) == 5 * 3600);   // 1/2 expiration interval
+  CHECK(refresh_interval(172800, now + int64_t{10} * 3600, now) == 5 * 3600);  // 1/2 expiration interval
   CHECK(refresh_interval(300, now + 30 * kDay, now) == 3600);          // 1 hour floor
   CHECK(refresh_interval(86400, now - 10, now) == 3600);               // expired: floor
   CHECK(refresh_interval(0xFFFFFFFF, now + 400 * kDay, now) == 15 * kDay);  // 15 day cap

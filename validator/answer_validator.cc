@@ -102,7 +102,7 @@ PartCheck check_rrset(const RRset& rrset, const std::vector<RRset>& authority, P
   // owner itself must be proven not to exist.
   if (check.rrsig_labels < label_count(rrset.owner())) {
     std::vector<const RRset*> proofs;
-    const PartCheck signed_proofs = validated_proofs(authority, signer, trust, input, proofs);
+    PartCheck signed_proofs = validated_proofs(authority, signer, trust, input, proofs);
     if (!signed_proofs.verdict.is_secure()) return signed_proofs;
     const Verdict expansion = prove_wildcard_expansion(rrset.owner(), check.rrsig_labels, proofs,
                                                        signer, input.policy, input.budget);
@@ -149,7 +149,7 @@ PartCheck check_denial(const ldns_rdf* name, ldns_rr_type qtype, bool nxdomain,
   const ZoneTrust trust = zone_trust(zone, input);
   if (trust.need || !trust.verdict.is_secure() || pass == Pass::KeysOnly) return from_trust(trust);
   std::vector<const RRset*> proofs;
-  const PartCheck signed_proofs = validated_proofs(authority, zone, trust, input, proofs);
+  PartCheck signed_proofs = validated_proofs(authority, zone, trust, input, proofs);
   if (!signed_proofs.verdict.is_secure()) return signed_proofs;
   const Verdict proof = nxdomain
                             ? prove_nxdomain(name, proofs, zone, input.policy, input.budget)

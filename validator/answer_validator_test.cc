@@ -15,9 +15,6 @@ using Needs = std::vector<std::string>;
 
 namespace {
 
-const Needs kChainToSec = {". DNSKEY", "test. DS", "test. DNSKEY", "sec.test. DS",
-                           "sec.test. DNSKEY"};
-
 LdnsRrList www_a() {
   return world().sec.sign({"www.sec.test. 300 IN A 192.0.2.1", "www.sec.test. 300 IN A 192.0.2.2"});
 }

@@ -84,6 +84,22 @@ SignatureCheck verify(const RRset& rrset, const ldns_rr_list* keys, UnixTime now
   return verify_rrset(rrset, keys, zone.get(), now, policy, budget);
 }
 
+// KeyTrap: `forged` keys with the key tag of `real` (one key octet up and the next even octet down
+// keep the checksum of RFC 4034 Appendix B), then `real` itself.
+LdnsRrList keys_behind_tag_collisions(const char* real, uint16_t tag, size_t forged) {
+  LdnsRrList keys(ldns_rr_list_new());
+  for (size_t i = 1; i <= forged; ++i) {
+    LdnsRr key = parse_rr(real);
+    uint8_t* octets = ldns_rdf_data(ldns_rr_rdf(key.get(), 3));
+    ++octets[2 * i];
+    --octets[2 * i + 2];
+    REQUIRE(ldns_calc_keytag(key.get()) == tag);
+    ldns_rr_list_push_rr(keys.get(), key.release());
+  }
+  ldns_rr_list_push_rr(keys.get(), parse_rr(real).release());
+  return keys;
+}
+
 RRset example_dnskey_rrset(std::initializer_list<const char*> rrsigs) {
   return make_rrset({kExampleZsk, kExampleKsk}, rrsigs);
 }
@@ -133,6 +149,7 @@ TEST_CASE("RFC 4035 5.3.1: the validity period is inclusive and widened by the c
         SignatureTime::Valid);
   CHECK(classify_signature_time(inception, expiration, kExpiration + kSkew + 1, kSkew) ==
         SignatureTime::Expired);
+  // NOLINTNEXTLINE(readability-suspicious-call-argument): swapped on purpose, that is the case
   CHECK(classify_signature_time(expiration, inception, kJune2026, kSkew) ==
         SignatureTime::ExpirationBeforeInception);
 }
@@ -451,18 +468,8 @@ TEST_CASE("KeyTrap: at most max_signatures_per_rrset RRSIGs are tried for one RR
 }
 
 TEST_CASE("KeyTrap: at most max_keys_per_signature keys with a colliding key tag are tried") {
-  // Five forged keys with the ZSK's key tag (one octet up, the next even octet down keeps the
-  // checksum of RFC 4034 Appendix B), then the real ZSK.
-  LdnsRrList keys(ldns_rr_list_new());
-  for (size_t i = 1; i <= 5; ++i) {
-    LdnsRr forged = parse_rr(kExampleZsk);
-    uint8_t* key = ldns_rdf_data(ldns_rr_rdf(forged.get(), 3));
-    ++key[2 * i];
-    --key[2 * i + 2];
-    REQUIRE(ldns_calc_keytag(forged.get()) == 10693);
-    ldns_rr_list_push_rr(keys.get(), forged.release());
-  }
-  ldns_rr_list_push_rr(keys.get(), parse_rr(kExampleZsk).release());
+  // Five forged keys with the ZSK's key tag, then the real ZSK.
+  const LdnsRrList keys = keys_behind_tag_collisions(kExampleZsk, 10693, 5);
   const RRset rrset = www_rrset();
   const LdnsRdf zone = name("example.test.");
   ValidationPolicy policy;
@@ -599,17 +606,7 @@ TEST_CASE("RFC 4035 5.2: trusted records of another owner vouch for nothing") {
 TEST_CASE("KeyTrap: at most max_ds_dnskey_pairs DS-DNSKEY pairs are compared") {
   // Five forged keys with the KSK's key tag in front of the real KSK.
   RRset dnskeys = example_dnskey_rrset({kExampleDnskeyRrsigByKsk});
-  LdnsRrList records(ldns_rr_list_new());
-  for (size_t i = 1; i <= 5; ++i) {
-    LdnsRr forged = parse_rr(kExampleKsk);
-    uint8_t* key = ldns_rdf_data(ldns_rr_rdf(forged.get(), 3));
-    ++key[2 * i];
-    --key[2 * i + 2];
-    REQUIRE(ldns_calc_keytag(forged.get()) == 55933);
-    ldns_rr_list_push_rr(records.get(), forged.release());
-  }
-  ldns_rr_list_push_rr(records.get(), parse_rr(kExampleKsk).release());
-  dnskeys.records = std::move(records);
+  dnskeys.records = keys_behind_tag_collisions(kExampleKsk, 55933, 5);
   ValidationPolicy policy;
   policy.max_ds_dnskey_pairs = 3;
   const SignatureCheck limited = verify_keys(dnskeys, {kExampleDs55933Digest2}, policy);

@@ -333,4 +333,8 @@ inline const World& world() {
   return instance;
 }
 
+// What a validator asks for, in order, from the root anchor down to sec.test.'s keys.
+inline const std::vector<std::string> kChainToSec = {". DNSKEY", "test. DS", "test. DNSKEY",
+                                                     "sec.test. DS", "sec.test. DNSKEY"};
+
 }  // namespace vigil::validator::test_zones

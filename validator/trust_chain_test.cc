@@ -29,9 +29,6 @@ bool starts_with(const std::string& text, const std::string& prefix) {
   return text.compare(0, prefix.size(), prefix) == 0;
 }
 
-const Needs kChainToSec = {". DNSKEY", "test. DS", "test. DNSKEY", "sec.test. DS",
-                           "sec.test. DNSKEY"};
-
 }  // namespace
 
 // ---- A secure chain ---------------------------------------------------------------------------

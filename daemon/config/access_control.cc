@@ -159,7 +159,7 @@ void add_access_rule(std::vector<AccessRule>& rules, AccessRule rule) {
       throw BadValue(prefix_text(rule) + " is listed twice");
     }
   }
-  rules.push_back(std::move(rule));
+  rules.push_back(rule);
 }
 
 std::vector<AccessRule> default_access_rules() {

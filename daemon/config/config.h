@@ -130,7 +130,7 @@ struct Config {
   std::chrono::milliseconds tcp_idle_timeout{10000};
   unsigned tcp_max_connections = 256;
   unsigned tcp_max_queries_per_connection = 64;    // in flight at once on one connection
-  std::size_t tcp_max_buffered_bytes = 128 * 1024;  // replies queued for a slow reader
+  std::size_t tcp_max_buffered_bytes = std::size_t{128} * 1024;  // replies queued for a slow reader
 };
 
 }  // namespace vigil

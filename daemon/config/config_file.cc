@@ -62,8 +62,13 @@ std::optional<ConfigLine> split_config_line(std::string_view line) {
 
 std::vector<Setting> read_config_file(const std::string& path) {
   std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
+  const auto status = std::filesystem::status(path, error);
+  if (std::filesystem::is_directory(status)) {
     throw BadValue("cannot read " + in_quotes(path) + ": it is a directory");
+  }
+  // A device or FIFO would be read forever (/dev/zero) or block the open (a FIFO with no writer).
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    throw BadValue("cannot read " + in_quotes(path) + ": it is not a regular file");
   }
   std::ifstream file(path);
   if (!file) throw BadValue("cannot read " + in_quotes(path) + ": " + std::strerror(errno));

@@ -180,7 +180,7 @@ void apply_cache_locked_ttl(std::string_view value, Config& config) {
 }
 void apply_serve_stale(std::string_view value, Config& config) {
   // RFC 8767 5: a stale answer is no use after a few days; one to three days is suggested.
-  config.serve_stale = static_cast<uint32_t>(parse_unsigned(value, 0, 7 * 86400));
+  config.serve_stale = static_cast<uint32_t>(parse_unsigned(value, 0, uint64_t{7} * 86400));
 }
 void apply_serve_stale_ttl(std::string_view value, Config& config) {
   config.serve_stale_ttl = static_cast<uint32_t>(parse_unsigned(value, 1, 3600));
@@ -192,7 +192,7 @@ void apply_cache_min_ttl(std::string_view value, Config& config) {
   config.cache_min_ttl = static_cast<uint32_t>(parse_unsigned(value, 0, 3600));
 }
 void apply_cache_max_ttl(std::string_view value, Config& config) {
-  config.cache_max_ttl = static_cast<uint32_t>(parse_unsigned(value, 1, 7 * 86400));
+  config.cache_max_ttl = static_cast<uint32_t>(parse_unsigned(value, 1, uint64_t{7} * 86400));
 }
 void apply_cache_max_negative_ttl(std::string_view value, Config& config) {
   config.cache_max_negative_ttl = static_cast<uint32_t>(parse_unsigned(value, 0, 86400));

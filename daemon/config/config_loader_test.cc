@@ -9,6 +9,7 @@
 #include "tests/support/temp_file.h"
 
 using namespace vigil;
+using vigil::testing::TempFifo;
 using vigil::testing::TempFile;
 
 namespace {
@@ -36,6 +37,7 @@ std::string error_of(std::vector<const char*> arguments) {
 
 std::vector<std::string> texts(const std::vector<SocketAddress>& addresses) {
   std::vector<std::string> result;
+  result.reserve(addresses.size());
   for (const auto& address : addresses) result.push_back(address.to_string());
   return result;
 }
@@ -244,6 +246,17 @@ TEST_CASE("trust anchors: the built-in root by default, else the named files, ch
   CHECK(error_of({"--trust-anchor", bad.path().c_str()}) ==
         "command line: --trust-anchor: " + bad.path() +
             ":2: the digest of type 2 must be 32 octets, not 2");
+}
+
+TEST_CASE("files that are not regular files are refused by name, not read forever") {
+  const TempFifo fifo;
+  for (const std::string& path : {std::string("/dev/zero"), fifo.path()}) {
+    CAPTURE(path);
+    CHECK(error_of({"--trust-anchor", path.c_str()}) ==
+          "command line: --trust-anchor: \"" + path + "\" is not a regular file");
+    CHECK(error_of({"--config", path.c_str()}) ==
+          "command line: --config: cannot read \"" + path + "\": it is not a regular file");
+  }
 }
 
 TEST_CASE("RFC 7646: negative trust anchors add to the RFC 6303 defaults and may expire") {

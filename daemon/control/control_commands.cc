@@ -203,7 +203,7 @@ ControlReply run_insecure_add(Arguments arguments, ControlTarget& target) {
   const DomainName name = parse_domain_name(arguments[0]);
   // RFC 7646 4: a negative trust anchor must expire; an hour unless told otherwise.
   const auto seconds =
-      arguments.size() == 2 ? parse_unsigned(arguments[1], 1, 7 * 86400) : uint64_t{3600};
+      arguments.size() == 2 ? parse_unsigned(arguments[1], 1, uint64_t{7} * 86400) : uint64_t{3600};
   return ok({target.insecure_add(name.text, static_cast<uint32_t>(seconds))});
 }
 
@@ -340,7 +340,8 @@ std::string control_error_text(std::string_view message) {
   return ControlReply{ControlReply::Status::Error, std::string(message), {}}.to_text();
 }
 
-void run_control_request(std::string_view request, ControlTarget& target, ControlRespond respond) {
+void run_control_request(std::string_view request, ControlTarget& target,
+                         const ControlRespond& respond) {
   // Bad arguments throw BadValue from the shared parsers; anything else is vigild's fault, and
   // nothing may throw across the libuv callback that called us.
   try {

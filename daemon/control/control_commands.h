@@ -33,7 +33,8 @@ using ControlRespond = std::function<void(ControlReply)>;
 
 // Runs one request line against `target` and calls `respond` once: at once, or for `explain`
 // when the answer is in. Never throws: a failure is an error reply.
-void run_control_request(std::string_view request, ControlTarget& target, ControlRespond respond);
+void run_control_request(std::string_view request, ControlTarget& target,
+                         const ControlRespond& respond);
 
 // The same for a target that answers at once (every command but explain, or a test's fake).
 ControlReply run_control_command(std::string_view request, ControlTarget& target);

@@ -52,35 +52,35 @@ ReplyMatch match_reply(dns::Bytes reply, const ExpectedReply& expected) {
   match.parsed = dns::parse_message(reply);
   const auto& layout = match.parsed.layout;
   if (match.parsed.error == dns::ParseError::TooShort) {
-    return reject(std::move(match), ReplyVerdict::Unwanted, MismatchReason::Malformed);
+    return reject(match, ReplyVerdict::Unwanted, MismatchReason::Malformed);
   }
   if (!layout.header.has(dns::flag::QR)) {
-    return reject(std::move(match), ReplyVerdict::Unwanted, MismatchReason::NotResponse);
+    return reject(match, ReplyVerdict::Unwanted, MismatchReason::NotResponse);
   }
   if (layout.header.opcode() != dns::kOpcodeQuery) {
-    return reject(std::move(match), ReplyVerdict::Unwanted, MismatchReason::Opcode);
+    return reject(match, ReplyVerdict::Unwanted, MismatchReason::Opcode);
   }
   if (layout.header.id != expected.txid) {
-    return reject(std::move(match), ReplyVerdict::NearMiss, MismatchReason::Txid);
+    return reject(match, ReplyVerdict::NearMiss, MismatchReason::Txid);
   }
   // TuDoor: a malformed packet, even with our TXID, changes nothing; we keep waiting.
   if (!match.parsed.ok()) {
-    return reject(std::move(match), ReplyVerdict::Unwanted, MismatchReason::Malformed);
+    return reject(match, ReplyVerdict::Unwanted, MismatchReason::Malformed);
   }
   if (layout.header.qdcount != 1 || layout.question->qtype != expected.qtype ||
       layout.question->qclass != expected.qclass ||
       !dns::equal_ignoring_case(layout.question->name(reply), expected.qname)) {
-    return reject(std::move(match), ReplyVerdict::NearMiss, MismatchReason::Question);
+    return reject(match, ReplyVerdict::NearMiss, MismatchReason::Question);
   }
   const auto name = layout.question->name(reply);
   match.case_preserved = std::equal(name.begin(), name.end(), expected.qname.begin(),
                                     expected.qname.end());
   if (!match.case_preserved && !expected.ignore_case) {
-    return reject(std::move(match), ReplyVerdict::NearMiss, MismatchReason::Case);
+    return reject(match, ReplyVerdict::NearMiss, MismatchReason::Case);
   }
   const auto cookie_problem = check_cookie(match, expected, match.cookie);
   if (cookie_problem != MismatchReason::None) {
-    return reject(std::move(match), ReplyVerdict::NearMiss, cookie_problem);
+    return reject(match, ReplyVerdict::NearMiss, cookie_problem);
   }
   match.verdict = ReplyVerdict::Accept;
   return match;

@@ -13,9 +13,9 @@ import unittest
 
 import attack_tools
 from attack_tools import Vigild, rss_kib
+from harness import malformed_queries
 from scripted_upstream import ScriptedUpstream, Send, reply_wire
 
-import dns.message
 import dns.rcode
 
 SEED = 20
@@ -28,23 +28,6 @@ RSS_GROWTH_LIMIT_KIB = 64 * 1024
 
 def answering(request):
     return [Send(reply_wire(request, [f"{request.qname_text} 300 IN A 192.0.2.80"]))]
-
-
-def malformed_packets(rng, count):
-    """Random bytes, and valid queries with random octets changed and cut short (seeded)."""
-    valid = dns.message.make_query("www.example.test.", "A", use_edns=0).to_wire()
-    packets = []
-    for _ in range(count):
-        if rng.random() < 0.5:
-            packet = bytearray(rng.randbytes(rng.randint(0, 600)))
-        else:
-            packet = bytearray(valid)
-            for _ in range(rng.randint(1, 6)):
-                packet[rng.randrange(len(packet))] = rng.randrange(256)
-            if rng.random() < 0.4:
-                packet = packet[:rng.randint(0, len(packet))]
-        packets.append(bytes(packet))
-    return packets
 
 
 def closed_by_peer(connection):
@@ -96,7 +79,7 @@ class ClientAbuseTest(unittest.TestCase):
         self.assertLess(rss - self.rss_start, RSS_GROWTH_LIMIT_KIB)
 
     def test_10000_malformed_datagrams(self):
-        packets = malformed_packets(attack_tools.seeded(SEED), MALFORMED)
+        packets = malformed_queries(attack_tools.seeded(SEED), MALFORMED)
         replies = 0
         started = time.monotonic()
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:

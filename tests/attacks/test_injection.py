@@ -6,27 +6,14 @@ scrubbing stands in the way."""
 import unittest
 
 from attack_tools import Vigild
-from scripted_upstream import ScriptedUpstream, Send
+from scripted_upstream import ScriptedUpstream, crafted_reply
 
-import dns.message
 import dns.rdatatype
-import dns.rrset
 
 TRUTH = "192.0.2.53"
 BANK_TRUTH = "198.51.100.53"
 POISON = "6.6.6.6"
 ATTACKER_NS = "ns.attacker.example."
-
-
-def crafted(request, answer=(), authority=(), additional=()):
-    """A reply to `request` with these records ("name ttl IN type rdata") in each section."""
-    response = dns.message.make_response(request.message)
-    for section, records in ((response.answer, answer), (response.authority, authority),
-                             (response.additional, additional)):
-        for text in records:
-            name, ttl, rdclass, rdtype, rdata = text.split(None, 4)
-            section.append(dns.rrset.from_text(name, int(ttl), rdclass, rdtype, rdata))
-    return Send(response.to_wire(max_size=65535))
 
 
 def addresses(reply):
@@ -47,8 +34,8 @@ class MaginotInjectionTest(unittest.TestCase):
         def script(request):
             name = request.qname_text
             if name.lower() in ("victim.example.test.", "www.bank.test."):
-                return [crafted(request, answer=[f"{name} 300 IN A {TRUTH}"])]
-            return [crafted(
+                return [crafted_reply(request, answer=[f"{name} 300 IN A {TRUTH}"])]
+            return [crafted_reply(
                 request,
                 answer=[f"{name} 300 IN A 192.0.2.80"],
                 authority=[f"example.test. 86400 IN NS {ATTACKER_NS}",
@@ -104,14 +91,14 @@ class MaginotInjectionTest(unittest.TestCase):
         # must be the only source of bank.test answers.
         def public(request):
             name = request.qname_text
-            return [crafted(request,
-                            answer=[f"{name} 300 IN CNAME www.bank.test.",
-                                    f"www.bank.test. 86400 IN A {POISON}"],
-                            authority=[f"bank.test. 86400 IN NS {ATTACKER_NS}"],
-                            additional=[f"{ATTACKER_NS} 86400 IN A {POISON}"])]
+            return [crafted_reply(request,
+                                  answer=[f"{name} 300 IN CNAME www.bank.test.",
+                                          f"www.bank.test. 86400 IN A {POISON}"],
+                                  authority=[f"bank.test. 86400 IN NS {ATTACKER_NS}"],
+                                  additional=[f"{ATTACKER_NS} 86400 IN A {POISON}"])]
 
         def bank(request):
-            return [crafted(request, answer=[f"{request.qname_text} 300 IN A {BANK_TRUTH}"])]
+            return [crafted_reply(request, answer=[f"{request.qname_text} 300 IN A {BANK_TRUTH}"])]
 
         with ScriptedUpstream("127.0.0.41", public) as attacker, \
                 ScriptedUpstream("127.0.0.42", bank) as truthful, \

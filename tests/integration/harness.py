@@ -180,6 +180,25 @@ def receive_tcp_message(connection):
     return read_tcp_message(connection)
 
 
+def malformed_queries(rng, count):
+    """`count` packets from the seeded `rng`: random bytes of random length, and copies of a
+    valid query with random octets changed and some cut short. Mutable, so that a test can set
+    IDs."""
+    valid = dns.message.make_query("www.example.test.", "A", use_edns=0).to_wire()
+    packets = []
+    for _ in range(count):
+        if rng.random() < 0.5:
+            packet = bytearray(rng.randbytes(rng.randint(0, 600)))
+        else:
+            packet = bytearray(valid)
+            for _ in range(rng.randint(1, 6)):
+                packet[rng.randrange(len(packet))] = rng.randrange(256)
+            if rng.random() < 0.4:
+                packet = packet[:rng.randint(0, len(packet))]
+        packets.append(packet)
+    return packets
+
+
 def rcode_of(message):
     return dns.rcode.to_text(message.rcode())
 

@@ -54,6 +54,22 @@ def reply_wire(request, records=(), rcode=dns.rcode.NOERROR, tc=False, edns_opti
     return response.to_wire(max_size=65535)
 
 
+def crafted_reply(request, answer=(), authority=(), additional=()):
+    """A reply to `request` with these records ("name ttl IN type rdata" texts) in each section;
+    records of one owner and type in one section make one RRset."""
+    response = dns.message.make_response(request.message)
+    for section, records in ((response.answer, answer), (response.authority, authority),
+                             (response.additional, additional)):
+        for text in records:
+            rrset = dns.rrset.from_text(*split_record(text))
+            existing = [r for r in section if r.name == rrset.name and r.rdtype == rrset.rdtype]
+            if existing:
+                existing[0].union_update(rrset)
+            else:
+                section.append(rrset)
+    return Send(response.to_wire(max_size=65535))
+
+
 def split_record(text):
     name, ttl, rdclass, rdtype, rdata = text.split(None, 4)
     return name, int(ttl), rdclass, rdtype, rdata

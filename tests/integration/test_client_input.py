@@ -16,7 +16,8 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 
-from harness import Vigild, rcode_of, receive_tcp_message, send_tcp_message
+from harness import (Vigild, malformed_queries, rcode_of, receive_tcp_message,
+                     send_tcp_message)
 from scripted_upstream import ScriptedUpstream, Send, reply_wire
 
 BIG_TXT = " ".join(f'"{"b" * 240}{i}"' for i in range(4))  # about 1 KB: fits 1232 octets
@@ -265,26 +266,9 @@ class ClientInputTest(unittest.TestCase):
 
     # 4. Garbage.
 
-    def malformed_packets(self, rng, count):
-        """`count` packets: random bytes of random length, and mutated (flipped, truncated)
-        copies of a valid query."""
-        valid = dns.message.make_query("www.example.test.", "A", use_edns=0).to_wire()
-        packets = []
-        for _ in range(count):
-            if rng.random() < 0.5:
-                packet = bytearray(rng.randbytes(rng.randint(0, 600)))
-            else:
-                packet = bytearray(valid)
-                for _ in range(rng.randint(1, 6)):
-                    packet[rng.randrange(len(packet))] = rng.randrange(256)
-                if rng.random() < 0.4:
-                    packet = packet[:rng.randint(0, len(packet))]
-            packets.append(packet)
-        return packets
-
     def test_500_malformed_udp_packets_leave_the_daemon_answering(self):
         rng = random.Random(2026)
-        packets = self.malformed_packets(rng, 500)
+        packets = malformed_queries(rng, 500)
         sent = {}
         for index, packet in enumerate(packets):
             if len(packet) >= 2:
@@ -333,7 +317,7 @@ class ClientInputTest(unittest.TestCase):
 
     def test_20_malformed_tcp_messages_leave_the_connection_and_daemon_working(self):
         rng = random.Random(2026)
-        messages = [m for m in self.malformed_packets(rng, 60) if len(m) >= 1][:20]
+        messages = [m for m in malformed_queries(rng, 60) if len(m) >= 1][:20]
         self.assertEqual(len(messages), 20)
         sent_ids = set()
         connection = self.vigild.tcp_connection(timeout=3)

@@ -193,6 +193,19 @@ class CommandLineTest(unittest.TestCase, TempConfigMixin):
         self.assertIn("command line: --config", result.stderr)
         self.assertIn(path, result.stderr)
 
+    def test_a_device_or_fifo_as_trust_anchor_or_config_file_is_refused_at_once(self):
+        # /dev/zero would be read until memory runs out; opening a FIFO blocks until a writer.
+        fifo = os.path.join(self.temp_directory(), "fifo")
+        os.mkfifo(fifo)
+        for path in ("/dev/zero", fifo):
+            for flag in ("--trust-anchor", "--config"):
+                with self.subTest(flag=flag, path=path):
+                    result = run_vigild(flag, path, "--check-config", timeout=5)
+                    self.assertEqual(result.returncode, 1)
+                    self.assertIn(f"command line: {flag}: ", result.stderr)
+                    self.assertIn(f'"{path}"', result.stderr)
+                    self.assertIn("not a regular file", result.stderr)
+
     def test_timeouts_checked_together_blame_a_line(self):
         path = self.write_temp_config("query-timeout 1s\nupstream-timeout 2s\n")
         result = run_vigild("--config", path, "--check-config")

@@ -2,28 +2,10 @@
 question never reaches a client, and is reported; answers that break the caps are refused."""
 import unittest
 
-import dns.message
 import dns.rdatatype
-import dns.rrset
 
 from harness import Vigild, rcode_of
-from scripted_upstream import ScriptedUpstream, Send
-
-
-def crafted(request, answer=(), authority=(), additional=()):
-    """A reply to `request` with these records ("name ttl IN type rdata") in each section."""
-    response = dns.message.make_response(request.message)
-    for section, records in ((response.answer, answer), (response.authority, authority),
-                             (response.additional, additional)):
-        for text in records:
-            name, ttl, rdclass, rdtype, rdata = text.split(None, 4)
-            rrset = dns.rrset.from_text(name, int(ttl), rdclass, rdtype, rdata)
-            existing = [r for r in section if r.name == rrset.name and r.rdtype == rrset.rdtype]
-            if existing:
-                existing[0].union_update(rrset)
-            else:
-                section.append(rrset)
-    return Send(response.to_wire(max_size=65535))
+from scripted_upstream import ScriptedUpstream, crafted_reply
 
 
 def owners(reply):
@@ -43,12 +25,12 @@ class ScrubTest(unittest.TestCase):
     def test_maginot_shape_ns_and_glue_for_other_zones_are_dropped(self):
         def script(request):
             name = request.qname_text
-            return [crafted(request,
-                            answer=[f"{name} 300 IN A 192.0.2.80",
-                                    "bank.test. 300 IN A 6.6.6.6"],
-                            authority=["test. 300 IN NS ns.attacker.example.",
-                                       "bank.test. 300 IN NS ns.attacker.example."],
-                            additional=["ns.attacker.example. 300 IN A 6.6.6.6"])]
+            return [crafted_reply(request,
+                                  answer=[f"{name} 300 IN A 192.0.2.80",
+                                          "bank.test. 300 IN A 6.6.6.6"],
+                                  authority=["test. 300 IN NS ns.attacker.example.",
+                                             "bank.test. 300 IN NS ns.attacker.example."],
+                                  additional=["ns.attacker.example. 300 IN A 6.6.6.6"])]
 
         vigild = self.start(script)
         for tcp in (False, True):
@@ -66,11 +48,11 @@ class ScrubTest(unittest.TestCase):
 
     def test_the_cname_chain_and_its_end_are_kept_the_rest_dropped(self):
         def script(request):
-            return [crafted(request,
-                            answer=[f"{request.qname_text} 300 IN CNAME alias.other.test.",
-                                    "alias.other.test. 300 IN A 192.0.2.7",
-                                    "unrelated.other.test. 300 IN A 6.6.6.6"],
-                            authority=["other.test. 300 IN SOA ns. host. 1 2 3 4 5"])]
+            return [crafted_reply(request,
+                                  answer=[f"{request.qname_text} 300 IN CNAME alias.other.test.",
+                                          "alias.other.test. 300 IN A 192.0.2.7",
+                                          "unrelated.other.test. 300 IN A 6.6.6.6"],
+                                  authority=["other.test. 300 IN SOA ns. host. 1 2 3 4 5"])]
 
         vigild = self.start(script)
         reply = vigild.query("www.example.test.", "A")
@@ -80,9 +62,9 @@ class ScrubTest(unittest.TestCase):
 
     def test_negative_answers_keep_only_their_zone_soa(self):
         def script(request):
-            return [crafted(request,
-                            authority=["example.test. 300 IN SOA ns. host. 1 2 3 4 5",
-                                       "evil.test. 300 IN SOA ns. host. 1 2 3 4 5"])]
+            return [crafted_reply(request,
+                                  authority=["example.test. 300 IN SOA ns. host. 1 2 3 4 5",
+                                             "evil.test. 300 IN SOA ns. host. 1 2 3 4 5"])]
 
         vigild = self.start(script)
         reply = vigild.query("nothing.example.test.", "A")
@@ -91,8 +73,8 @@ class ScrubTest(unittest.TestCase):
     def test_a_chain_longer_than_eleven_links_is_refused(self):
         def script(request):
             links = [f"l{i}.test. 300 IN CNAME l{i + 1}.test." for i in range(12)]
-            return [crafted(request, answer=[f"{request.qname_text} 300 IN CNAME l0.test."] +
-                            links + ["l12.test. 300 IN A 192.0.2.1"])]
+            return [crafted_reply(request, answer=[f"{request.qname_text} 300 IN CNAME l0.test."] +
+                                  links + ["l12.test. 300 IN A 192.0.2.1"])]
 
         vigild = self.start(script)
         reply = vigild.query("www.example.test.", "A")
@@ -106,7 +88,7 @@ class ScrubTest(unittest.TestCase):
             name = request.qname_text
             sigs = [f"{name} 300 IN RRSIG A 13 3 300 20300101000000 20200101000000 {tag} "
                     f"example.test. AAAA" for tag in range(9)]
-            return [crafted(request, answer=[f"{name} 300 IN A 192.0.2.80"] + sigs)]
+            return [crafted_reply(request, answer=[f"{name} 300 IN A 192.0.2.80"] + sigs)]
 
         vigild = self.start(script)
         self.assertEqual(rcode_of(vigild.query("www.example.test.", "A")), "SERVFAIL")

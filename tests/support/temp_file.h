@@ -1,6 +1,8 @@
-// A file with given contents under /tmp, removed when the test ends.
+// A file with given contents under /tmp, removed when the test ends; and a FIFO, for code that
+// must refuse to read anything but a regular file.
 #pragma once
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -25,6 +27,30 @@ class TempFile {
   const std::string& path() const { return path_; }
 
  private:
+  std::string path_;
+};
+
+// A FIFO no one writes to, in a fresh directory under /tmp: opening it to read blocks, reading it
+// never ends.
+class TempFifo {
+ public:
+  TempFifo() {
+    char directory[] = "/tmp/vigil-test-XXXXXX";
+    if (::mkdtemp(directory) != nullptr) directory_ = directory;
+    path_ = directory_ + "/fifo";
+    ::mkfifo(path_.c_str(), 0600);
+  }
+  ~TempFifo() {
+    ::unlink(path_.c_str());
+    ::rmdir(directory_.c_str());
+  }
+  TempFifo(const TempFifo&) = delete;
+  TempFifo& operator=(const TempFifo&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string directory_;
   std::string path_;
 };
 

@@ -1,7 +1,7 @@
 /* The benchmark's floor: a UDP server that answers each DNS query with the query itself, QR bit
  * set, in batches (recvmmsg/sendmmsg). No parsing, no cache, no upstream: what any server on this
  * machine pays at least per query. Usage: echo_server ADDRESS PORT (IPv4); runs until killed. */
-#define _GNU_SOURCE
+#define _GNU_SOURCE  // NOLINT(bugprone-reserved-identifier): glibc's switch for recvmmsg
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -20,7 +20,13 @@ static int open_socket(const char *address, const char *port) {
   struct sockaddr_in local;
   memset(&local, 0, sizeof local);
   local.sin_family = AF_INET;
-  local.sin_port = htons((unsigned short)atoi(port));
+  char *end = NULL;
+  const long number = strtol(port, &end, 10);
+  if (*port == '\0' || *end != '\0' || number < 1 || number > 65535) {
+    fprintf(stderr, "echo_server: not a port: %s\n", port);
+    return -1;
+  }
+  local.sin_port = htons((unsigned short)number);
   if (inet_pton(AF_INET, address, &local.sin_addr) != 1) {
     fprintf(stderr, "echo_server: not an IPv4 address: %s\n", address);
     return -1;
