@@ -225,7 +225,7 @@ const std::array kKeys = {
     ConfigKey{"listen", "ADDR:PORT | tls://ADDR[:PORT]", kListening,
               "serve DNS here (UDP and TCP); tls:// serves DNS over TLS (RFC 7858, port 853 "
               "by default) with tls-certificate and tls-key",
-              "127.0.0.1:53, [::1]:53 (none if only tls:// is given)", true, apply_listen,
+              "127.0.0.1:53, [::1]:53", true, apply_listen,
               [](Config& config) {
                 config.listen.clear();
                 config.listen_tls.clear();
