@@ -175,7 +175,7 @@ std::string parse_log_level(std::string_view text) {
 }
 
 std::string parse_readable_file(std::string_view text) {
-  const std::string path(text);
+  std::string path(text);
   if (path.empty()) throw BadValue("the file name is empty");
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
@@ -187,7 +187,7 @@ std::string parse_readable_file(std::string_view text) {
 }
 
 std::string parse_regular_file(std::string_view text) {
-  const std::string path(text);
+  std::string path(text);
   if (path.empty()) throw BadValue("the file name is empty");
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
