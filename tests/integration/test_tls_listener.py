@@ -56,7 +56,8 @@ class TlsListenerTest(unittest.TestCase):
         self.vigild = Vigild("--upstream", self.upstream.endpoint,
                              "--listen", f"tls://127.0.0.1:{self.tls_port}",
                              "--tls-certificate", self.certificate, "--tls-key", self.key,
-                             "--pin", "pinned.example. A 192.0.2.7")
+                             "--pin", "pinned.example. A 192.0.2.7",
+                             "--tcp-idle-timeout", "2s")
         self.addCleanup(self.vigild.stop)
 
     def tls_connection(self):
@@ -120,6 +121,17 @@ class TlsListenerTest(unittest.TestCase):
         self.assertEqual(addresses(self.ask(connection, "www.example.")), ["192.0.2.53"])
         self.assertEqual(addresses(self.vigild.query("pinned.example.", tcp=True)),
                          ["192.0.2.7"])
+
+    def test_a_client_that_never_starts_its_handshake_is_disconnected(self):
+        silent = socket.create_connection(("127.0.0.1", self.tls_port), timeout=8)
+        self.addCleanup(silent.close)
+        started = time.monotonic()
+        try:
+            self.assertEqual(silent.recv(4096), b"")  # closed by vigild, nothing sent
+        except ConnectionResetError:
+            pass
+        # The handshake deadline is the idle timeout here (2 s, shorter than 5 s).
+        self.assertLess(time.monotonic() - started, 6)
 
     def test_the_plain_listener_still_serves_beside_the_tls_one(self):
         self.assertEqual(rcode_of(self.vigild.query("www.example.")), "NOERROR")
