@@ -139,6 +139,8 @@ class TlsListenerTest(unittest.TestCase):
     def test_reload_keeps_the_tls_listener(self):
         status, out, err = self.vigild.ctl("reload")
         self.assertEqual(status, 0, out + err)
+        _, out, _ = self.vigild.ctl("status")
+        self.assertIn(f"listen tls://127.0.0.1:{self.tls_port}", out.splitlines())
         connection = self.tls_connection()
         self.assertEqual(addresses(self.ask(connection, "pinned.example.")), ["192.0.2.7"])
 
