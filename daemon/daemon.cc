@@ -27,6 +27,18 @@ std::string addresses_text(const std::vector<SocketAddress>& addresses) {
   return text.empty() ? "(none)" : text;
 }
 
+// The certificate and key of the DNS over TLS listeners, read from their files now.
+std::shared_ptr<SSL_CTX> load_tls_listener_context(const Config& config, std::string& error) {
+  SslCtxPtr ctx = make_tls_server_context(config.tls_certificate, config.tls_key, error);
+  return {ctx.release(), SslCtxFree{}};
+}
+
+std::string listeners_text(const Config& config) {
+  std::string text = addresses_text(config.listen) + " (udp, tcp)";
+  if (!config.listen_tls.empty()) text += "; tls://" + addresses_text(config.listen_tls);
+  return text;
+}
+
 std::string upstreams_text(const Config& config) {
   std::string text = config.upstreams.empty() ? "" : addresses_text(config.upstreams);
   for (const auto& tls : config.tls_upstreams) text += (text.empty() ? "" : " ") + tls.name();
@@ -86,6 +98,7 @@ Daemon::~Daemon() {
   control_.reset();  // removes the socket file
   udp_listeners_.clear();
   tcp_listeners_.clear();
+  tls_listeners_.clear();
   signals_.clear();
   clock_timer_.reset();
   probe_timer_.reset();
@@ -102,6 +115,29 @@ void Daemon::start_listeners() {
     tcp_listeners_.push_back(
         std::make_unique<TcpListener>(&loop_, address, *pipeline_, stats_, *config_));
   }
+  if (config_->listen_tls.empty()) return;
+  // Read before dropping root: the key is often readable by root only.
+  std::string error;
+  auto tls = load_tls_listener_context(*config_, error);
+  if (!tls) throw std::runtime_error("cannot serve DNS over TLS: " + error);
+  for (const auto& address : config_->listen_tls) {
+    tls_listeners_.push_back(
+        std::make_unique<TcpListener>(&loop_, address, *pipeline_, stats_, *config_, tls));
+  }
+}
+
+// A reload reads the certificate and key again (a renewed certificate); if they cannot be read
+// (vigild no longer runs as root) the listeners keep the ones they have.
+void Daemon::reload_tls_certificate(ReloadResult& result) {
+  if (tls_listeners_.empty()) return;
+  std::string error;
+  auto tls = load_tls_listener_context(*config_, error);
+  if (!tls) {
+    result.warnings.emplace_back("DNS over TLS keeps its previous certificate: " + error);
+    log_.main->warn("reload: {}", result.warnings.back());
+    return;
+  }
+  for (auto& listener : tls_listeners_) listener->set_tls_context(tls);
 }
 
 // The control channel is a convenience: DNS service never depends on it, so a socket that cannot
@@ -165,9 +201,9 @@ int Daemon::run() {
     ready_ = true;  // nobody waits for READY=1: no probe query upstream
   }
   warn_about(*config_);
-  log_.main->info("vigild {} ready: listening on {} (udp, tcp); upstreams {}; {} forward zone(s); "
+  log_.main->info("vigild {} ready: listening on {}; upstreams {}; {} forward zone(s); "
                   "dnssec {} with {} trust anchor(s)",
-                  VIGIL_VERSION, addresses_text(config_->listen), upstreams_text(*config_),
+                  VIGIL_VERSION, listeners_text(*config_), upstreams_text(*config_),
                   config_->forwards.size(),
                   config_->dnssec == DnssecMode::Validate ? "validate" : "off",
                   config_->trust_anchors.size());
@@ -356,9 +392,10 @@ ReloadResult Daemon::reload() {
     return {false, error.what(), {}};
   }
   ReloadResult result{true, {}, {}};
-  if (fresh.listen != config_->listen) {
+  if (fresh.listen != config_->listen || fresh.listen_tls != config_->listen_tls) {
     result.warnings.emplace_back("listen addresses changed; they take effect at the next restart");
     fresh.listen = config_->listen;
+    fresh.listen_tls = config_->listen_tls;
   }
   if (fresh.user != config_->user) {
     result.warnings.emplace_back("user changed; it takes effect at the next restart");
@@ -381,6 +418,8 @@ ReloadResult Daemon::reload() {
   pipeline_->reconfigure(config_, std::move(routing));
   start_pin_watch();
   for (auto& listener : tcp_listeners_) listener->reconfigure(*pipeline_, *config_);
+  for (auto& listener : tls_listeners_) listener->reconfigure(*pipeline_, *config_);
+  reload_tls_certificate(result);
   warn_about(*config_);
   last_status_ = status_text();
   service::notify_ready(last_status_);

@@ -60,6 +60,7 @@ class Daemon : public ControlTarget {
  private:
   void refresh_cache_stats();
   void start_listeners();
+  void reload_tls_certificate(ReloadResult& result);
   void start_control();
   void stop();
   void warn_about(const Config& config) const;
@@ -94,6 +95,7 @@ class Daemon : public ControlTarget {
   std::unique_ptr<QueryPipeline> pipeline_;
   std::vector<std::unique_ptr<UdpListener>> udp_listeners_;
   std::vector<std::unique_ptr<TcpListener>> tcp_listeners_;
+  std::vector<std::unique_ptr<TcpListener>> tls_listeners_;  // DNS over TLS for clients
   std::vector<std::unique_ptr<SignalWatcher>> signals_;
   ClockWatch clock_watch_;
   PinWatch pin_watch_;

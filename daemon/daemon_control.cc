@@ -18,6 +18,9 @@ StatusReport Daemon::status() const {
   report.version = VIGIL_VERSION;
   report.uptime_s = (now - started_ms_) / 1000;
   for (const auto& address : config_->listen) report.listen.push_back(address.to_string());
+  for (const auto& address : config_->listen_tls) {
+    report.listen.push_back("tls://" + address.to_string());
+  }
   report.control_socket = config_->control_socket;
   for (const auto& group : pipeline_->routing().groups()) {
     for (const auto& upstream : group->upstreams) {

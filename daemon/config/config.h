@@ -83,6 +83,10 @@ struct Config {
   std::string config_file;  // the file this was read from, empty if none (reload re-reads it)
 
   std::vector<SocketAddress> listen;     // default 127.0.0.1:53 and [::1]:53
+  std::vector<SocketAddress> listen_tls;  // "listen tls://...": DNS over TLS for clients
+  // PEM files of the DNS over TLS listener (required with listen_tls); read when it starts.
+  std::string tls_certificate;
+  std::string tls_key;
   std::vector<SocketAddress> upstreams;  // default (with no TLS upstream): /etc/resolv.conf, else kDefaultUpstreams
   std::vector<TlsUpstream> tls_upstreams;  // "upstream tls://..." in the default group
   std::vector<CriticalName> critical;

@@ -44,7 +44,17 @@ void add_unique(std::vector<SocketAddress>& addresses, const SocketAddress& addr
 }
 
 void apply_listen(std::string_view value, Config& config) {
+  if (is_tls_listen(value)) {
+    add_unique(config.listen_tls, parse_tls_listen_address(value));
+    return;
+  }
   add_unique(config.listen, parse_listen_address(value));
+}
+void apply_tls_certificate(std::string_view value, Config& config) {
+  config.tls_certificate = parse_regular_file(value);
+}
+void apply_tls_key(std::string_view value, Config& config) {
+  config.tls_key = parse_regular_file(value);
 }
 // One address is either a TLS upstream or a plain one: never both, or the same server would be
 // asked in clear text too.
@@ -212,9 +222,20 @@ void apply_tcp_max_buffered(std::string_view value, Config& config) {
 }
 
 const std::array kKeys = {
-    ConfigKey{"listen", "ADDR:PORT", kListening, "serve DNS here (UDP and TCP)",
+    ConfigKey{"listen", "ADDR:PORT | tls://ADDR[:PORT]", kListening,
+              "serve DNS here (UDP and TCP); tls:// serves DNS over TLS (RFC 7858, port 853 "
+              "by default) with tls-certificate and tls-key",
               "127.0.0.1:53, [::1]:53", true, apply_listen,
-              [](Config& config) { config.listen.clear(); }},
+              [](Config& config) {
+                config.listen.clear();
+                config.listen_tls.clear();
+              }},
+    ConfigKey{"tls-certificate", "FILE", kListening,
+              "the certificate chain (PEM) of the tls:// listeners, read at start and reload",
+              "none", false, apply_tls_certificate, nullptr},
+    ConfigKey{"tls-key", "FILE", kListening,
+              "the private key (PEM) of tls-certificate, read at start and reload", "none", false,
+              apply_tls_key, nullptr},
     ConfigKey{"access-control", "PREFIX allow|refuse|deny", kListening,
               "who may query: the longest matching prefix wins, unmatched clients are refused; "
               "rules given replace the defaults",

@@ -98,8 +98,20 @@ void check_timeouts(const Config& config, const SettingOrigins& origins) {
                     "ms): one attempt at one upstream must fit in the time a client query has");
 }
 
+// A DNS over TLS listener cannot serve without its certificate and key.
+void check_tls_listener(const Config& config, const SettingOrigins& origins) {
+  if (config.listen_tls.empty()) return;
+  const Setting* blamed = origins.find("listen")->second;
+  for (const std::string_view key : {"tls-certificate", "tls-key"}) {
+    if (origins.find(key) == origins.end()) {
+      throw ConfigError(where(*blamed) + "tls://" + config.listen_tls.front().to_string() +
+                        " needs " + std::string(key) + " FILE (PEM)");
+    }
+  }
+}
+
 void fill_defaults(Config& config, const SystemFiles& files) {
-  if (config.listen.empty()) {
+  if (config.listen.empty() && config.listen_tls.empty()) {
     config.listen = {*SocketAddress::parse("127.0.0.1:53"), *SocketAddress::parse("[::1]:53")};
   }
   if (config.access_control.empty()) config.access_control = default_access_rules();
@@ -180,6 +192,7 @@ Config load_config(const CommandLine& command_line, const SystemFiles& files) {
   apply_all(file_settings, false);
   apply_all(command_line.settings, true);
   check_timeouts(config, origins);
+  check_tls_listener(config, origins);
   fill_defaults(config, files);
   return config;
 }

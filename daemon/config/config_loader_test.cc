@@ -284,3 +284,31 @@ TEST_CASE("RFC 7646: negative trust anchors add to the RFC 6303 defaults and may
         "command line: --insecure: \"next-week\" is not an expiry time (YYYY-MM-DD or "
         "YYYY-MM-DDTHH:MM:SSZ, UTC)");
 }
+
+TEST_CASE("RFC 7858 3.1: listen tls:// serves DNS over TLS on port 853 unless told otherwise") {
+  const TempFile certificate("-----BEGIN CERTIFICATE-----\n");
+  const TempFile key("-----BEGIN PRIVATE KEY-----\n");
+  const Config config =
+      load({"--listen", "tls://127.0.0.1", "--listen", "tls://[::1]:8853", "--tls-certificate",
+            certificate.path().c_str(), "--tls-key", key.path().c_str()},
+           "nameserver 192.0.2.1\n");
+  CHECK(texts(config.listen_tls) == std::vector<std::string>{"127.0.0.1:853", "[::1]:8853"});
+  CHECK(config.listen.empty());  // only tls:// given: no plain defaults beside it
+  CHECK(config.tls_certificate == certificate.path());
+  CHECK(config.tls_key == key.path());
+}
+
+TEST_CASE("a tls:// listener without its certificate or key is a config error naming the key") {
+  const TempFile certificate("-----BEGIN CERTIFICATE-----\n");
+  CHECK(error_of({"--listen", "tls://127.0.0.1"}) ==
+        "command line: --listen: tls://127.0.0.1:853 needs tls-certificate FILE (PEM)");
+  CHECK(error_of({"--listen", "tls://127.0.0.1", "--tls-certificate",
+                  certificate.path().c_str()}) ==
+        "command line: --listen: tls://127.0.0.1:853 needs tls-key FILE (PEM)");
+  CHECK(error_of({"--tls-key", "/nonexistent/key.pem"}) ==
+        "command line: --tls-key: \"/nonexistent/key.pem\" does not exist");
+  CHECK(error_of({"--tls-certificate", "/tmp"}) ==
+        "command line: --tls-certificate: \"/tmp\" is not a regular file");
+  CHECK(error_of({"--listen", "tls://127.0.0.1:0"}) ==
+        "command line: --listen: \"tls://127.0.0.1:0\": port 0 is not a port to listen on");
+}

@@ -16,6 +16,8 @@ namespace vigil {
 
 namespace {
 
+constexpr std::string_view kTlsScheme = "tls://";
+
 // RFC 5452 section 4.5/10: the source port is most of a forged reply's guess space next to the
 // 16-bit ID, so the range must stay wide; below 1024 are the privileged service ports.
 constexpr uint16_t kMinOutgoingPort = 1024;
@@ -50,6 +52,16 @@ SocketAddress parse_listen_address(std::string_view text) {
   if (!address) {
     throw BadValue(in_quotes(text) + " is not ADDR:PORT (the port is required; IPv6 as [ADDR]:PORT)");
   }
+  if (address->port() == 0) throw BadValue(in_quotes(text) + ": port 0 is not a port to listen on");
+  return *address;
+}
+
+bool is_tls_listen(std::string_view text) { return text.starts_with(kTlsScheme); }
+
+SocketAddress parse_tls_listen_address(std::string_view text) {
+  const std::string_view rest = text.substr(kTlsScheme.size());
+  const auto address = SocketAddress::parse(rest, kDnsOverTlsPort);
+  if (!address) throw BadValue(in_quotes(text) + " is not tls://ADDR[:PORT] (IPv6 as [ADDR])");
   if (address->port() == 0) throw BadValue(in_quotes(text) + ": port 0 is not a port to listen on");
   return *address;
 }
@@ -175,6 +187,18 @@ std::string parse_readable_file(std::string_view text) {
   }
   std::ifstream file(path);
   if (!file) throw BadValue("cannot read " + in_quotes(path) + ": " + std::strerror(errno));
+  return path;
+}
+
+std::string parse_regular_file(std::string_view text) {
+  std::string path(text);
+  if (path.empty()) throw BadValue("the file name is empty");
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (!std::filesystem::exists(status)) throw BadValue(in_quotes(path) + " does not exist");
+  if (!std::filesystem::is_regular_file(status)) {
+    throw BadValue(in_quotes(path) + " is not a regular file");
+  }
   return path;
 }
 

@@ -18,6 +18,10 @@ constexpr uint16_t kDnsOverTlsPort = 853;  // RFC 7858 3.1
 // "127.0.0.1:53" or "[::1]:53": a listener needs an explicit port.
 SocketAddress parse_listen_address(std::string_view text);
 
+// "tls://127.0.0.1", "tls://[::1]:8853": a DNS over TLS listener (RFC 7858), port 853 by default.
+bool is_tls_listen(std::string_view text);
+SocketAddress parse_tls_listen_address(std::string_view text);
+
 // "9.9.9.9", "9.9.9.9:5353", "2620:fe::fe", "[2620:fe::fe]:53": a server to send queries to.
 SocketAddress parse_server_address(std::string_view text, uint16_t default_port = kDnsPort);
 
@@ -47,6 +51,10 @@ std::string parse_log_level(std::string_view text);
 
 // A path that must name a readable regular file now (trust anchors are read at start-up).
 std::string parse_readable_file(std::string_view text);
+
+// A path that must name a regular file (its content may be readable by root only: it is read
+// when the daemon starts, before it drops root).
+std::string parse_regular_file(std::string_view text);
 
 // Trims spaces and tabs at both ends.
 std::string_view trim(std::string_view text);

@@ -11,7 +11,7 @@ struct TcpConnection::WriteRequest {
 };
 
 TcpConnection::TcpConnection(uv_loop_t* loop, QueryPipeline& pipeline, Stats& stats,
-                             TcpLimits limits, ClosedCallback on_closed)
+                             TcpLimits limits, ClosedCallback on_closed, SSL_CTX* tls)
     : holder_(new Holder{}),
       pipeline_(&pipeline),
       stats_(stats),
@@ -20,6 +20,10 @@ TcpConnection::TcpConnection(uv_loop_t* loop, QueryPipeline& pipeline, Stats& st
       idle_timer_(loop) {
   uv_tcp_init(loop, &holder_->handle);
   holder_->handle.data = holder_;
+  if (tls != nullptr) {
+    tls_ = TlsServerStream::make(tls);
+    tls_failed_ = !tls_;
+  }
 }
 
 TcpConnection::~TcpConnection() {
@@ -30,8 +34,14 @@ void TcpConnection::start(const SocketAddress& peer) {
   peer_ = peer;
   holder_->owner = weak_from_this();
   uv_tcp_nodelay(&holder_->handle, 1);
+  if (tls_failed_) return close();
   resume_reading();
-  arm_idle_timer();
+  if (!tls_) return arm_idle_timer();
+  // A client that does not finish its handshake holds a connection slot for nothing.
+  idle_timer_.start(limits_.handshake_timeout_ms, [this] {
+    ++stats_.tcp_idle_closed;
+    close();
+  });
 }
 
 void TcpConnection::resume_reading() {
@@ -72,8 +82,27 @@ void TcpConnection::on_read(ssize_t nread, const uv_buf_t* buf) {
     if (nread != UV_EOF) return close();
     return close_if_done();
   }
+  if (tls_) return on_tls_read(reinterpret_cast<const uint8_t*>(buf->base),
+                               static_cast<std::size_t>(nread));
   pending_.insert(pending_.end(), buf->base, buf->base + nread);
   dispatch_frames();
+}
+
+void TcpConnection::on_tls_read(const uint8_t* data, std::size_t size) {
+  const bool was_established = tls_->is_established();
+  const TlsServerStream::Status status = tls_->receive(data, size, pending_);
+  if (!write_to_socket(tls_->take_output())) return;  // the handshake's answer, or an alert
+  // Not TLS (a plain DNS client on the TLS port), or a failed handshake: nothing to answer.
+  if (status == TlsServerStream::Status::Failed) return close();
+  if (!tls_->is_established()) return;
+  if (!was_established) arm_idle_timer();  // the handshake deadline is met
+  if (status == TlsServerStream::Status::Closed) {  // close_notify: answer what came before it
+    uv_read_stop(stream());
+    reading_ = false;
+    peer_done_ = true;
+  }
+  dispatch_frames();
+  close_if_done();
 }
 
 void TcpConnection::dispatch_frames() {
@@ -114,10 +143,28 @@ void TcpConnection::dispatch_frames() {
 void TcpConnection::send(std::vector<uint8_t>&& reply) {
   if (in_flight_ > 0) --in_flight_;
   if (closing_) return;
-  auto* write = new WriteRequest{{}, {}, shared_from_this()};
-  write->data.reserve(reply.size() + 2);
-  dns::append_u16(write->data, static_cast<uint16_t>(reply.size()));
-  dns::append_bytes(write->data, reply);
+  std::vector<uint8_t> frame;
+  frame.reserve(reply.size() + 2);
+  dns::append_u16(frame, static_cast<uint16_t>(reply.size()));
+  dns::append_bytes(frame, reply);
+  if (tls_) {
+    if (!tls_->send(frame)) return close();
+    frame = tls_->take_output();
+  }
+  if (!write_to_socket(std::move(frame))) return;
+  if (queued_bytes_ > limits_.max_buffered_bytes) {
+    ++stats_.tcp_slow_closed;  // the client does not read its answers
+    return close();
+  }
+  arm_idle_timer();
+  if (!pending_.empty()) dispatch_frames();
+  resume_reading();
+}
+
+bool TcpConnection::write_to_socket(std::vector<uint8_t>&& bytes) {
+  if (closing_) return false;
+  if (bytes.empty()) return true;
+  auto* write = new WriteRequest{{}, std::move(bytes), shared_from_this()};
   write->request.data = write;
   queued_bytes_ += write->data.size();
   uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(write->data.data()),
@@ -133,15 +180,10 @@ void TcpConnection::send(std::vector<uint8_t>&& reply) {
   if (rc != 0) {
     queued_bytes_ -= write->data.size();
     delete write;
-    return close();
+    close();
+    return false;
   }
-  if (queued_bytes_ > limits_.max_buffered_bytes) {
-    ++stats_.tcp_slow_closed;  // the client does not read its answers
-    return close();
-  }
-  arm_idle_timer();
-  if (!pending_.empty()) dispatch_frames();
-  resume_reading();
+  return true;
 }
 
 void TcpConnection::close_if_done() {

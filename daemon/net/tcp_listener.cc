@@ -1,5 +1,6 @@
 #include "daemon/net/tcp_listener.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace vigil {
@@ -7,22 +8,27 @@ namespace vigil {
 namespace {
 
 constexpr int kBacklog = 128;
+// A TLS client has this long (or the idle timeout, if shorter) from its connection to the end of
+// its handshake: a slow-loris that never finishes one must not keep a connection slot.
+constexpr uint64_t kTlsHandshakeTimeoutMs = 5000;
 
 TcpLimits limits_from(const Config& config) {
-  return TcpLimits{static_cast<uint64_t>(config.tcp_idle_timeout.count()),
-                   config.tcp_max_queries_per_connection, config.tcp_max_buffered_bytes};
+  const auto idle_ms = static_cast<uint64_t>(config.tcp_idle_timeout.count());
+  return TcpLimits{idle_ms, config.tcp_max_queries_per_connection, config.tcp_max_buffered_bytes,
+                   std::min(idle_ms, kTlsHandshakeTimeoutMs)};
 }
 
 }  // namespace
 
 TcpListener::TcpListener(uv_loop_t* loop, const SocketAddress& address, QueryPipeline& pipeline,
-                         Stats& stats, const Config& config)
+                         Stats& stats, const Config& config, std::shared_ptr<SSL_CTX> tls)
     : loop_(loop),
       address_(address),
       pipeline_(&pipeline),
       stats_(stats),
       limits_(limits_from(config)),
       max_connections_(config.tcp_max_connections),
+      tls_(std::move(tls)),
       holder_(new Holder{{}, this}) {
   uv_tcp_init(loop, &holder_->handle);
   holder_->handle.data = holder_;
@@ -35,7 +41,8 @@ TcpListener::TcpListener(uv_loop_t* loop, const SocketAddress& address, QueryPip
   }
   if (rc != 0) {
     close_and_delete(holder_);
-    throw std::runtime_error("cannot listen on tcp " + address.to_string() + ": " + uv_strerror(rc));
+    throw std::runtime_error(std::string("cannot listen on ") + (tls_ ? "tls://" : "tcp ") +
+                             address.to_string() + ": " + uv_strerror(rc));
   }
 }
 
@@ -54,7 +61,7 @@ void TcpListener::reconfigure(QueryPipeline& pipeline, const Config& config) {
 void TcpListener::on_connection() {
   auto connection = std::make_shared<TcpConnection>(
       loop_, *pipeline_, stats_, limits_,
-      [this](TcpConnection& closed) { connections_.erase(&closed); });
+      [this](TcpConnection& closed) { connections_.erase(&closed); }, tls_.get());
   if (uv_accept(reinterpret_cast<uv_stream_t*>(&holder_->handle), connection->stream()) != 0) {
     connection->close();
     return;

@@ -47,20 +47,54 @@ SslCtxPtr make_tls_context(const TlsUpstream& upstream, NewSessionCallback on_ne
   return ctx;
 }
 
-SslPtr make_tls_session(SSL_CTX* ctx, const TlsUpstream& upstream, SSL_SESSION* session,
-                        std::string& error) {
-  SslPtr ssl(SSL_new(ctx));
+bool attach_memory_bios(SSL* ssl) {
   BIO* network_in = BIO_new(BIO_s_mem());
   BIO* network_out = BIO_new(BIO_s_mem());
-  if (!ssl || network_in == nullptr || network_out == nullptr) {
+  if (network_in == nullptr || network_out == nullptr) {
     BIO_free(network_in);
     BIO_free(network_out);
-    error = "cannot create a TLS session: " + openssl_error_text();
-    return nullptr;
+    return false;
   }
   // An empty memory BIO reports "retry" rather than end of file: more bytes may come.
   BIO_set_mem_eof_return(network_in, -1);
-  SSL_set_bio(ssl.get(), network_in, network_out);  // the SSL owns both from here
+  SSL_set_bio(ssl, network_in, network_out);  // the SSL owns both from here
+  return true;
+}
+
+SslCtxPtr make_tls_server_context(const std::string& certificate_file, const std::string& key_file,
+                                  std::string& error) {
+  SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+  if (!ctx) {
+    error = "cannot create a TLS context: " + openssl_error_text();
+    return nullptr;
+  }
+  // RFC 8310 / RFC 7525: nothing older than TLS 1.2.
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  SSL_CTX_set_options(ctx.get(), SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                                     SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (SSL_CTX_use_certificate_chain_file(ctx.get(), certificate_file.c_str()) != 1) {
+    error = "tls-certificate " + certificate_file + ": " + openssl_error_text();
+    return nullptr;
+  }
+  if (SSL_CTX_use_PrivateKey_file(ctx.get(), key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    error = "tls-key " + key_file + ": " + openssl_error_text();
+    return nullptr;
+  }
+  if (SSL_CTX_check_private_key(ctx.get()) != 1) {
+    error = "tls-key " + key_file + " does not match tls-certificate " + certificate_file + ": " +
+            openssl_error_text();
+    return nullptr;
+  }
+  return ctx;
+}
+
+SslPtr make_tls_session(SSL_CTX* ctx, const TlsUpstream& upstream, SSL_SESSION* session,
+                        std::string& error) {
+  SslPtr ssl(SSL_new(ctx));
+  if (!ssl || !attach_memory_bios(ssl.get())) {
+    error = "cannot create a TLS session: " + openssl_error_text();
+    return nullptr;
+  }
   SSL_set_connect_state(ssl.get());
   if (SSL_set_tlsext_host_name(ssl.get(), upstream.auth_name.c_str()) != 1 ||
       (!upstream.pin_only && SSL_set1_host(ssl.get(), upstream.auth_name.c_str()) != 1)) {

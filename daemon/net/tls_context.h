@@ -1,7 +1,7 @@
-// OpenSSL objects for the DNS over TLS client, each owned by a unique_ptr with its free function,
-// and the SSL_CTX one TLS upstream's connections share: TLS 1.2 at least (1.3 preferred), the
-// strict profile of RFC 8310 (the chain must verify against `ca=` or the system store, for
-// AUTH_NAME) unless the upstream is pin-only, and client-side session caching for resumption.
+// OpenSSL objects for DNS over TLS, each owned by a unique_ptr with its free function; the SSL_CTX
+// one TLS upstream's connections share: TLS 1.2 at least (1.3 preferred), the strict profile of
+// RFC 8310 (the chain must verify against `ca=` or the system store, for AUTH_NAME) unless the
+// upstream is pin-only, and client-side session caching for resumption; and the server side's.
 #pragma once
 
 #include <openssl/ssl.h>
@@ -39,6 +39,15 @@ SslCtxPtr make_tls_context(const TlsUpstream& upstream, NewSessionCallback on_ne
 // `session`, if any, is offered for resumption.
 SslPtr make_tls_session(SSL_CTX* ctx, const TlsUpstream& upstream, SSL_SESSION* session,
                         std::string& error);
+
+// The context of the DNS over TLS listeners: TLS 1.2 at least, the certificate chain and key
+// of these PEM files (which must match), or nullptr with `error` naming the file at fault.
+SslCtxPtr make_tls_server_context(const std::string& certificate_file, const std::string& key_file,
+                                  std::string& error);
+
+// Gives `ssl` a memory BIO to read from and one to write to (the SSL owns them); false if out
+// of memory. The caller moves bytes between them and its socket.
+bool attach_memory_bios(SSL* ssl);
 
 // The last OpenSSL error on this thread as text (and the queue emptied), for logs.
 std::string openssl_error_text();

@@ -29,7 +29,8 @@ VIGILCTL = os.path.join(BUILD, "tools", "vigilctl", "vigilctl")
 MAX_EXPOSURE = 1.5
 # Keys whose default is not a value to write down: derived from /etc/resolv.conf (upstream),
 # built in (trust-anchor), always applied beside any given (insecure), or none at all.
-NO_VALUE_DEFAULT = {"upstream", "forward", "trust-anchor", "insecure", "pin", "guard", "critical"}
+NO_VALUE_DEFAULT = {"upstream", "forward", "trust-anchor", "insecure", "pin", "guard", "critical",
+                    "tls-certificate", "tls-key"}
 
 
 def run(command, **kwargs):
