@@ -87,14 +87,12 @@ class RRsetCache {
   };
 
   void put(const std::string& key, std::shared_ptr<CachedRRset> rrset);
-  std::vector<std::string> listing(const CachedRRset& rrset, uint64_t now_ms) const;
+  std::vector<std::string> listing(const std::string& key, const CachedRRset& rrset,
+                                   uint64_t now_ms) const;
 
   RRsetLimits limits_;
   BudgetedTable<Held> entries_;
 };
 
-// What one cache entry costs besides its bytes of data, estimated for a 64-bit build: the hash
-// map node, the shared_ptr control block, the eviction list node and the fixed fields.
-inline constexpr std::size_t kEntryOverheadBytes = 200;
 
 }  // namespace vigil::cache
