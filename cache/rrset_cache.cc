@@ -41,8 +41,7 @@ OfferResult RRsetCache::offer(AnswerRRset rrset, Security security, uint32_t ttl
   fresh->locked_until_ms = now_ms + uint64_t{ttl} * 10 * limits_.locked_ttl_percent;
   // The table holds the key: the stored copy does not keep a second one.
   const std::string key = std::move(rrset.key);
-  rrset.key.clear();
-  fresh->rrset = std::move(rrset);
+  fresh->rrset = StoredRRset{std::move(rrset.records), std::move(rrset.fingerprint), rrset.trust};
 
   auto* slot = entries_.find(key);
   if (slot == nullptr || slot->value.rrset->expires_ms <= now_ms) {

@@ -18,8 +18,15 @@
 
 namespace vigil::cache {
 
+// What the cache keeps of an AnswerRRset: its key is the table's, its TTL is in the expiry.
+struct StoredRRset {
+  std::vector<uint8_t> records;  // the records and then their RRSIGs, uncompressed wire form
+  std::string fingerprint;       // the RDATA set, sorted and case-folded
+  Trust trust = Trust::Chain;
+};
+
 struct CachedRRset {
-  AnswerRRset rrset;
+  StoredRRset rrset;
   Security security = Security::Unchecked;
   std::string upstream;
   uint64_t stored_ms = 0;
