@@ -31,17 +31,18 @@ struct CachedAnswer {
   std::vector<uint8_t> wire;   // the upstream reply (after scrubbing), TTLs as of `stored_ms`
   // Parsed once, when stored, so a hit is not parsed again; packed, unpacked at each hit.
   dns::PackedLayout packed_layout;
+  // The two flags sit in the layout's padding (the entry is 16 bytes smaller than in field order).
+  Security security = Security::Unchecked;
+  mutable bool prefetched = false;  // a refresh was started for this entry
   std::vector<uint16_t> ttl_offsets;  // where each record's TTL lies in `wire`
   // Only for answers with DNSSEC records to drop (otherwise `wire` serves every client), so an
   // unsigned answer does not carry a second layout. Copies share it until one changes its TTLs.
   std::shared_ptr<const PlainForm> plain_form;
-  Security security = Security::Unchecked;
   uint64_t stored_ms = 0;
   uint64_t expires_ms = 0;
   uint32_t original_ttl = 0;
   std::string upstream;  // who answered, for a flush when it is under attack
   std::vector<std::shared_ptr<const CachedRRset>> rrsets;
-  mutable bool prefetched = false;  // a refresh was started for this entry
 
   // Parses `wire` into `packed_layout`; false if it does not parse.
   bool parse_layouts();
