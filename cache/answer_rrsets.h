@@ -17,7 +17,7 @@ namespace vigil::cache {
 enum class Trust : uint8_t { Chain, Answer };
 
 struct AnswerRRset {
-  std::string key;               // cache::question_key(group, owner, type, class)
+  std::string key;  // cache::question_key(group, owner, type, class); the RRset cache takes it
   std::vector<uint8_t> records;  // the records and then their RRSIGs, uncompressed wire form
   std::string fingerprint;       // the RDATA set, sorted and case-folded: equal data, equal print
   uint32_t ttl = 0;              // the smallest TTL among the records

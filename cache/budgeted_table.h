@@ -10,6 +10,14 @@
 
 namespace vigil::cache {
 
+// What the table spends on an entry besides its value and its key's bytes, for a 64-bit build
+// with glibc: the hash node (the key's string object, the links, the cached hash, the slot's
+// fields), its bucket and the eviction list node, with malloc's header and rounding on each.
+// The caches add their values' sizes, so that what they count tracks what they allocate.
+inline constexpr std::size_t kTableEntryBytes = 128;
+// malloc's header and rounding on each further heap block an entry owns (a string, a vector).
+inline constexpr std::size_t kHeapBlockBytes = 16;
+
 template <typename Value>
 class BudgetedTable {
  public:

@@ -110,9 +110,16 @@ void age_ttls(std::span<uint8_t> wire, std::span<const uint16_t> offsets, uint32
 namespace {
 
 std::size_t cost(const std::string& key, const CachedAnswer& answer) {
-  return kEntryOverheadBytes + 2 * key.size() + answer.wire.size() + answer.plain.size() +
-         2 * (answer.ttl_offsets.size() + answer.plain_ttl_offsets.size()) +
-         answer.upstream.size() + answer.rrsets.size() * sizeof(answer.rrsets[0]);
+  // The key, the wire form, the TTL offsets, the RRset list and the upstream's name, each on the
+  // heap; the plain form (with its control block) and its two vectors likewise.
+  std::size_t bytes = kTableEntryBytes + sizeof(CachedAnswer) + 5 * kHeapBlockBytes +
+                      key.size() + answer.wire.size() + 2 * answer.ttl_offsets.size() +
+                      answer.upstream.size() + answer.rrsets.size() * sizeof(answer.rrsets[0]);
+  if (answer.plain_form) {
+    bytes += sizeof(PlainForm) + 3 * kHeapBlockBytes + answer.plain_form->wire.size() +
+             2 * answer.plain_form->ttl_offsets.size();
+  }
+  return bytes;
 }
 
 bool is_current(const CachedAnswer& answer) {
@@ -122,20 +129,33 @@ bool is_current(const CachedAnswer& answer) {
   return true;
 }
 
+// The plain form of `wire` at the same TTLs, parsed; nullptr when it has nothing to drop or does
+// not parse (then every client gets the answer as it is).
+std::shared_ptr<const PlainForm> make_plain_form(dns::Bytes wire, uint16_t qtype) {
+  if (!dns::has_dnssec_records(wire, qtype)) return nullptr;
+  auto form = std::make_shared<PlainForm>();
+  form->wire = dns::without_dnssec_records(wire, qtype);
+  const auto parsed = dns::parse_message(form->wire);
+  if (!parsed.ok()) return nullptr;
+  form->layout = parsed.layout;
+  form->ttl_offsets = ttl_offsets(form->wire);
+  return form;
+}
+
 }  // namespace
 
 bool CachedAnswer::parse_layouts() {
   const auto parsed = dns::parse_message(wire);
   if (!parsed.ok()) return false;
-  layout = parsed.layout;
-  const auto parsed_plain = dns::parse_message(plain);
-  if (parsed_plain.ok()) {
-    plain_layout = parsed_plain.layout;
-  } else {
-    plain.clear();  // no usable plain form: every client gets the answer as it is
-    plain_ttl_offsets.clear();
-  }
+  const auto packed = dns::pack_layout(parsed.layout);
+  if (!packed) return false;
+  packed_layout = *packed;
   return true;
+}
+
+const std::vector<uint8_t>* CachedAnswer::plain() const {
+  static const std::vector<uint8_t> kNone;
+  return plain_form ? &plain_form->wire : &kNone;
 }
 
 void MessageCache::set_limits(const CacheLimits& limits, std::size_t max_bytes) {
@@ -172,11 +192,8 @@ void MessageCache::store(const std::string& key, dns::Bytes wire, Security secur
   const uint16_t qtype = parsed.layout.question ? parsed.layout.question->qtype : 0;
   CachedAnswer answer;
   answer.wire.assign(wire.begin(), wire.end());
-  // Without DNSSEC records to drop, the plain form is the answer itself: not kept twice (an
-  // empty `plain` means "use `wire`").
-  if (dns::has_dnssec_records(wire, qtype)) answer.plain = dns::without_dnssec_records(wire, qtype);
+  answer.plain_form = make_plain_form(wire, qtype);
   answer.ttl_offsets = ttl_offsets(answer.wire);
-  answer.plain_ttl_offsets = ttl_offsets(answer.plain);
   answer.security = security;
   answer.stored_ms = now_ms;
   answer.expires_ms = now_ms + uint64_t{*ttl} * 1000;
@@ -186,7 +203,7 @@ void MessageCache::store(const std::string& key, dns::Bytes wire, Security secur
   if (!answer.parse_layouts()) return;
   const std::size_t bytes = cost(key, answer);
   if (bytes > max_bytes_) return;
-  entries_.put(key, std::move(answer), bytes);  // the vectors move: the layouts stay valid
+  entries_.put(key, std::move(answer), bytes);
   entries_.shrink_to(max_bytes_);
 }
 
@@ -203,8 +220,10 @@ std::optional<CachedAnswer> MessageCache::find_stale(const std::string& key,
   CachedAnswer stale = entry;
   stale.stored_ms = now_ms;
   set_ttls(stale.wire, limits_.stale_ttl);
-  set_ttls(stale.plain, limits_.stale_ttl);
-  stale.parse_layouts();  // the copy's layouts must point into its own bytes
+  if (entry.plain_form) {
+    const auto layout = stale.layout();
+    stale.plain_form = make_plain_form(stale.wire, layout.question ? layout.question->qtype : 0);
+  }
   return stale;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -14,31 +15,47 @@
 #include "cache/rrset_cache.h"
 #include "cache/security.h"
 #include "dns/message.h"
+#include "dns/packed_layout.h"
 #include "dns/wire.h"
 
 namespace vigil::cache {
 
+// An answer without its RRSIG/NSEC/NSEC3, for clients without DO, parsed once when stored.
+struct PlainForm {
+  std::vector<uint8_t> wire;
+  dns::MessageLayout layout;           // points into `wire`: built in place, never moved
+  std::vector<uint16_t> ttl_offsets;  // where each record's TTL lies in `wire`
+};
+
 struct CachedAnswer {
   std::vector<uint8_t> wire;   // the upstream reply (after scrubbing), TTLs as of `stored_ms`
-  // The same without RRSIG/NSEC/NSEC3, for clients without DO; empty when there are none to
-  // drop (then `wire` serves every client).
-  std::vector<uint8_t> plain;
-  // Both parsed once, when stored, so a hit is not parsed again. They point into `wire` and
-  // `plain`: a copy must parse its own (see with_layouts).
-  dns::MessageLayout layout;
-  dns::MessageLayout plain_layout;
-  std::vector<uint16_t> ttl_offsets;        // where each record's TTL lies in `wire`
-  std::vector<uint16_t> plain_ttl_offsets;  // and in `plain`
+  // Parsed once, when stored, so a hit is not parsed again; packed, unpacked at each hit.
+  dns::PackedLayout packed_layout;
+  // The two flags sit in the layout's padding (the entry is 16 bytes smaller than in field order).
   Security security = Security::Unchecked;
+  mutable bool prefetched = false;  // a refresh was started for this entry
+  std::vector<uint16_t> ttl_offsets;  // where each record's TTL lies in `wire`
+  // Only for answers with DNSSEC records to drop (otherwise `wire` serves every client), so an
+  // unsigned answer does not carry a second layout. Copies share it until one changes its TTLs.
+  std::shared_ptr<const PlainForm> plain_form;
   uint64_t stored_ms = 0;
   uint64_t expires_ms = 0;
   uint32_t original_ttl = 0;
   std::string upstream;  // who answered, for a flush when it is under attack
   std::vector<std::shared_ptr<const CachedRRset>> rrsets;
-  mutable bool prefetched = false;  // a refresh was started for this entry
 
-  // Parses `wire` and `plain` into the layouts; false if `wire` does not parse.
+  // Parses `wire` into `packed_layout`; false if it does not parse.
   bool parse_layouts();
+  dns::MessageLayout layout() const { return dns::unpack_layout(packed_layout, wire); }
+
+  // The plain form as client_answer takes it: an empty wire and no layout when there is none.
+  const std::vector<uint8_t>* plain() const;
+  const dns::MessageLayout* plain_layout() const {
+    return plain_form ? &plain_form->layout : nullptr;
+  }
+  std::span<const uint16_t> plain_ttl_offsets() const {
+    return plain_form ? std::span<const uint16_t>(plain_form->ttl_offsets) : std::span<const uint16_t>();
+  }
 
   // Seconds to take off every TTL when the entry is answered at `now_ms`.
   uint32_t age_seconds(uint64_t now_ms) const {

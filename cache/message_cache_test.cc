@@ -191,3 +191,38 @@ TEST_CASE("The control tool's listing: dump, lookup by name and type, flush by n
   CHECK(cache.flush(api.view(), false) == 1);
   CHECK(cache.size() == 0);
 }
+
+TEST_CASE("an unsigned answer keeps no plain form; a signed one keeps one without its RRSIGs") {
+  cache::MessageCache cache;
+  cache.store("plain", message(LDNS_RCODE_NOERROR, {"www.example.test. 300 IN A 192.0.2.1"}),
+              cache::Security::Insecure, 0);
+  const auto* unsigned_hit = cache.find("plain", 1000);
+  REQUIRE(unsigned_hit != nullptr);
+  CHECK(unsigned_hit->plain_form == nullptr);
+  CHECK(unsigned_hit->plain()->empty());  // client_answer then serves `wire` to every client
+  CHECK(unsigned_hit->plain_layout() == nullptr);
+  const auto layout = unsigned_hit->layout();
+  REQUIRE(layout.question);
+  CHECK(layout.question->qtype == dns::rrtype::A);
+  CHECK(layout.end == unsigned_hit->wire.size());
+
+  cache.store("signed",
+              message(LDNS_RCODE_NOERROR,
+                      {"www.example.test. 300 IN A 192.0.2.1",
+                       "www.example.test. 300 IN RRSIG A 13 3 300 20300101000000 20200101000000 "
+                       "1234 example.test. AAAA"}),
+              cache::Security::Secure, 0);
+  const auto* signed_hit = cache.find("signed", 1000);
+  REQUIRE(signed_hit != nullptr);
+  REQUIRE(signed_hit->plain_form != nullptr);
+  CHECK(signed_hit->plain()->size() < signed_hit->wire.size());
+  REQUIRE(signed_hit->plain_layout() != nullptr);
+  CHECK(signed_hit->plain_layout()->header.ancount == 1);
+  CHECK(signed_hit->plain_ttl_offsets().size() == 1);
+  // THREATS rule 13 / RFC 8767: a stale copy has its own plain form, at the stale TTL.
+  const auto stale = cache.find_stale("signed", 301'000);
+  REQUIRE(stale);
+  REQUIRE(stale->plain_form != nullptr);
+  CHECK(stale->plain_form != signed_hit->plain_form);
+  CHECK(first_ttl(*stale->plain()) == cache::CacheLimits{}.stale_ttl);
+}

@@ -16,8 +16,12 @@ int rank(Security security, Trust trust) {
 }
 
 std::size_t cost(const std::string& key, const CachedRRset& rrset) {
-  return kEntryOverheadBytes + 2 * key.size() + rrset.rrset.records.size() +
-         rrset.rrset.fingerprint.size() + rrset.upstream.size();
+  // The shared CachedRRset (with its control block), the key, the records, the fingerprint and
+  // the upstream's name, each on the heap.
+  return kTableEntryBytes + sizeof(std::shared_ptr<CachedRRset>) + sizeof(CachedRRset) +
+         5 * kHeapBlockBytes +
+         key.size() + rrset.rrset.records.size() + rrset.rrset.fingerprint.size() +
+         rrset.upstream.size();
 }
 
 }  // namespace
@@ -35,8 +39,9 @@ OfferResult RRsetCache::offer(AnswerRRset rrset, Security security, uint32_t ttl
   fresh->stored_ms = now_ms;
   fresh->expires_ms = now_ms + uint64_t{ttl} * 1000;
   fresh->locked_until_ms = now_ms + uint64_t{ttl} * 10 * limits_.locked_ttl_percent;
-  const std::string key = rrset.key;
-  fresh->rrset = std::move(rrset);
+  // The table holds the key: the stored copy does not keep a second one.
+  const std::string key = std::move(rrset.key);
+  fresh->rrset = StoredRRset{std::move(rrset.records), std::move(rrset.fingerprint), rrset.trust};
 
   auto* slot = entries_.find(key);
   if (slot == nullptr || slot->value.rrset->expires_ms <= now_ms) {
@@ -85,8 +90,9 @@ std::size_t RRsetCache::flush_unvalidated_from(const std::string& upstream) {
   });
 }
 
-std::vector<std::string> RRsetCache::listing(const CachedRRset& rrset, uint64_t now_ms) const {
-  const KeyedQuestion keyed = keyed_question(rrset.rrset.key);
+std::vector<std::string> RRsetCache::listing(const std::string& key, const CachedRRset& rrset,
+                                             uint64_t now_ms) const {
+  const KeyedQuestion keyed = keyed_question(key);
   const dns::LdnsStr type(ldns_rr_type2str(static_cast<ldns_rr_type>(keyed.qtype)));
   std::vector<std::string> lines{
       "; rrset " + dns::to_text(keyed.qname) + " " + type.get() +
@@ -119,7 +125,7 @@ std::vector<std::string> RRsetCache::lookup(dns::Bytes name, uint16_t type,
   std::vector<std::string> lines;
   entries_.for_each([&](const std::string& key, const Held& held) {
     if (held.rrset->expires_ms <= now_ms || !is_named(key, name, type, false)) return;
-    auto block = listing(*held.rrset, now_ms);
+    auto block = listing(key, *held.rrset, now_ms);
     lines.insert(lines.end(), block.begin(), block.end());
   });
   return lines;

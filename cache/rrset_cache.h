@@ -18,8 +18,15 @@
 
 namespace vigil::cache {
 
+// What the cache keeps of an AnswerRRset: its key is the table's, its TTL is in the expiry.
+struct StoredRRset {
+  std::vector<uint8_t> records;  // the records and then their RRSIGs, uncompressed wire form
+  std::string fingerprint;       // the RDATA set, sorted and case-folded
+  Trust trust = Trust::Chain;
+};
+
 struct CachedRRset {
-  AnswerRRset rrset;
+  StoredRRset rrset;
   Security security = Security::Unchecked;
   std::string upstream;
   uint64_t stored_ms = 0;
@@ -87,14 +94,12 @@ class RRsetCache {
   };
 
   void put(const std::string& key, std::shared_ptr<CachedRRset> rrset);
-  std::vector<std::string> listing(const CachedRRset& rrset, uint64_t now_ms) const;
+  std::vector<std::string> listing(const std::string& key, const CachedRRset& rrset,
+                                   uint64_t now_ms) const;
 
   RRsetLimits limits_;
   BudgetedTable<Held> entries_;
 };
 
-// What one cache entry costs besides its bytes of data, estimated for a 64-bit build: the hash
-// map node, the shared_ptr control block, the eviction list node and the fixed fields.
-inline constexpr std::size_t kEntryOverheadBytes = 200;
 
 }  // namespace vigil::cache

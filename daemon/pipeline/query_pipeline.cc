@@ -156,10 +156,10 @@ bool QueryPipeline::answer_from_cache(const std::shared_ptr<UpstreamGroup>& grou
     ++context_.stats.cache_hits;
     ++context_.stats.answers;
   }
-  sink(client_answer(cached->wire, cached->layout, query, transport,
+  sink(client_answer(cached->wire, cached->layout(), query, transport,
                      cached->security == cache::Security::Secure, std::nullopt,
-                     PreparedForms{&cached->plain, &cached->plain_layout, cached->ttl_offsets,
-                                   cached->plain_ttl_offsets, cached->age_seconds(now)}));
+                     PreparedForms{cached->plain(), cached->plain_layout(), cached->ttl_offsets,
+                                   cached->plain_ttl_offsets(), cached->age_seconds(now)}));
   if (config_->prefetch && is_due_for_prefetch(*cached, now)) {
     cached->prefetched = true;
     prefetch(group, query);

@@ -526,9 +526,9 @@ bool QueryTask::serve_stale() {
   const dns::ExtendedError stale_answer{dns::ede::StaleAnswer, "no upstream answered"};
   for (auto& waiter : retire_and_take_waiters()) {
     if (waiter.from_client) ++context_.stats.stale_answers;
-    waiter.sink(client_answer(stale->wire, stale->layout, waiter.query, waiter.transport,
+    waiter.sink(client_answer(stale->wire, stale->layout(), waiter.query, waiter.transport,
                               stale->security == cache::Security::Secure, stale_answer,
-                              PreparedForms{&stale->plain, &stale->plain_layout, {}, {}, 0}));
+                              PreparedForms{stale->plain(), stale->plain_layout(), {}, {}, 0}));
   }
   finish();
   return true;
