@@ -12,6 +12,7 @@ and returns {name: (certificate, key)} with "ca" mapping to (ca.pem, ca.key).
 import base64
 import hashlib
 import os
+import select
 import socket
 import ssl
 import struct
@@ -159,12 +160,18 @@ class TlsScriptedUpstream:
             drop = self.drop_after is not None and not self.dropped
             self.dropped = self.dropped or drop
         connection.settimeout(0.2)
-        send_lock = threading.Lock()
+        # OpenSSL's connection objects are not safe for a read in one thread and a write in
+        # another: the reader waits for data without the lock and reads it under the lock the
+        # answering threads write under.
+        ssl_lock = threading.Lock()
         received = 0
         with connection:
             while not self._stopping.is_set():
+                if not connection.pending() and not select.select([connection], [], [], 0.2)[0]:
+                    continue
                 try:
-                    wire = read_tcp_message(connection)
+                    with ssl_lock:
+                        wire = read_tcp_message(connection)
                 except socket.timeout:
                     continue
                 except (OSError, EOFError, ssl.SSLError):
@@ -173,16 +180,16 @@ class TlsScriptedUpstream:
                 received += 1
                 if drop and received >= self.drop_after:
                     return  # closed with queries in flight
-                threading.Thread(target=self._answer, args=(connection, send_lock, request),
+                threading.Thread(target=self._answer, args=(connection, ssl_lock, request),
                                  daemon=True).start()
 
-    def _answer(self, connection, send_lock, request):
+    def _answer(self, connection, ssl_lock, request):
         if request.message is None:
             return
         for action in self.script(request):
             if action.delay:
                 self._stopping.wait(action.delay)
-            with send_lock:
+            with ssl_lock:
                 try:
                     connection.sendall(struct.pack("!H", len(action.wire)) + action.wire)
                 except (OSError, ssl.SSLError):
