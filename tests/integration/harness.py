@@ -172,6 +172,14 @@ class Vigild:
         return connection
 
 
+def started(test, server):
+    """`server` (a Vigild or a ThreadedServer) running for one test: stopped when the test ends,
+    whether it passed or not."""
+    server.__enter__()
+    test.addCleanup(server.stop)
+    return server
+
+
 def send_tcp_message(connection, wire):
     connection.sendall(struct.pack("!H", len(wire)) + wire)
 

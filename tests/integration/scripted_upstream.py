@@ -112,15 +112,47 @@ def free_port(address):
     raise RuntimeError(f"no free port on {address}")
 
 
-class ScriptedUpstream:
+class ThreadedServer:
+    """A test server whose serving loops run in threads until stop(): a context manager, or
+    started for one test with harness.started(). Subclasses name their loops and sockets; each
+    loop polls self._stopping at least every 0.1 s."""
+
+    def __init__(self):
+        self._stopping = threading.Event()
+        self._threads = []
+
+    def _serving_loops(self):
+        raise NotImplementedError
+
+    def _sockets(self):
+        raise NotImplementedError
+
+    def __enter__(self):
+        for target in self._serving_loops():
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        self._stopping.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        for sock in self._sockets():
+            sock.close()
+
+
+class ScriptedUpstream(ThreadedServer):
     def __init__(self, address="127.0.0.1", script=None, port=None):
+        super().__init__()
         self.address = address
         self.port = port or free_port(address)
         self.script = script or zone_script({})
         self.requests = []
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._threads = []
         family = socket.AF_INET6 if ":" in address else socket.AF_INET
         self._udp = socket.socket(family, socket.SOCK_DGRAM)
         self._udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
@@ -139,22 +171,11 @@ class ScriptedUpstream:
             return f"[{self.address}]:{self.port}"
         return f"{self.address}:{self.port}"
 
-    def __enter__(self):
-        for target in (self._serve_udp, self._serve_tcp):
-            thread = threading.Thread(target=target, daemon=True)
-            thread.start()
-            self._threads.append(thread)
-        return self
+    def _serving_loops(self):
+        return (self._serve_udp, self._serve_tcp)
 
-    def __exit__(self, *exc):
-        self.stop()
-
-    def stop(self):
-        self._stopping.set()
-        for thread in self._threads:
-            thread.join(timeout=5)
-        self._udp.close()
-        self._tcp.close()
+    def _sockets(self):
+        return (self._udp, self._tcp)
 
     def requests_by(self, transport):
         with self._lock:

@@ -17,7 +17,7 @@ import dns.rdatatype
 import dns.rrset
 
 from harness import (Vigild, malformed_queries, rcode_of, receive_tcp_message,
-                     send_tcp_message)
+                     send_tcp_message, started)
 from scripted_upstream import ScriptedUpstream, Send, reply_wire
 
 BIG_TXT = " ".join(f'"{"b" * 240}{i}"' for i in range(4))  # about 1 KB: fits 1232 octets
@@ -86,9 +86,7 @@ class ClientInputTest(unittest.TestCase):
         self.vigild = self.start_vigild()
 
     def start_vigild(self, *args):
-        vigild = Vigild("--upstream", self.upstream.endpoint, *args)
-        self.addCleanup(vigild.stop)
-        return vigild
+        return started(self, Vigild("--upstream", self.upstream.endpoint, *args))
 
     def assert_www_answered(self, vigild=None, tcp=False, timeout=2, source=None):
         vigild = vigild or self.vigild

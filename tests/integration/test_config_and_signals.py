@@ -16,7 +16,7 @@ import dns.exception
 import dns.message
 import dns.rcode
 
-from harness import ROOT, VIGILD, Vigild, rcode_of
+from harness import ROOT, VIGILD, Vigild, rcode_of, started
 from scripted_upstream import ScriptedUpstream, Send, free_port, reply_wire
 
 CONFIG_KEYS_SOURCE = os.path.join(ROOT, "daemon", "config", "config_keys.cc")
@@ -78,15 +78,10 @@ class TempConfigMixin:
         return path
 
     def start_upstream(self, script):
-        upstream = ScriptedUpstream("127.0.0.1", script)
-        upstream.__enter__()
-        self.addCleanup(upstream.stop)
-        return upstream
+        return started(self, ScriptedUpstream("127.0.0.1", script))
 
     def start_vigild(self, *args, **kwargs):
-        vigild = Vigild(*args, **kwargs)
-        self.addCleanup(vigild.stop)
-        return vigild
+        return started(self, Vigild(*args, **kwargs))
 
 
 class CommandLineTest(unittest.TestCase, TempConfigMixin):

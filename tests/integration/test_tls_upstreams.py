@@ -13,7 +13,7 @@ import unittest
 import dns.message
 import dns.rrset
 
-from harness import Vigild, ede_codes, rcode_of
+from harness import Vigild, ede_codes, rcode_of, started
 from scripted_upstream import ScriptedUpstream, Send, free_port, reply_wire
 from tls_upstream import AUTH_NAME, TlsScriptedUpstream, make_pki, spki_pin
 
@@ -44,21 +44,14 @@ class TlsUpstreamTest(unittest.TestCase):
 
     def start_tls(self, certificate="good", script=None, **kwargs):
         cert, key = self.pki[certificate]
-        upstream = TlsScriptedUpstream(cert, key, script or answering("192.0.2.53"), **kwargs)
-        upstream.__enter__()
-        self.addCleanup(upstream.stop)
-        return upstream
+        return started(self, TlsScriptedUpstream(cert, key, script or answering("192.0.2.53"),
+                                                 **kwargs))
 
     def start_udp(self, address, script):
-        upstream = ScriptedUpstream(address, script)
-        upstream.__enter__()
-        self.addCleanup(upstream.stop)
-        return upstream
+        return started(self, ScriptedUpstream(address, script))
 
     def start_vigild(self, *args):
-        vigild = Vigild(*args)
-        self.addCleanup(vigild.stop)
-        return vigild
+        return started(self, Vigild(*args))
 
     def assert_refused(self, vigild, upstream, reason, auth_name=AUTH_NAME):
         reply = vigild.query("refused.example.", "A", use_edns=0)

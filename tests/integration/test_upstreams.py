@@ -5,7 +5,7 @@ import unittest
 
 import dns.rcode
 
-from harness import Vigild, ede_codes, rcode_of
+from harness import Vigild, ede_codes, rcode_of, started
 from scripted_upstream import ScriptedUpstream, Send, free_port, reply_wire
 
 
@@ -29,15 +29,10 @@ def a_addresses(reply):
 
 class UpstreamTest(unittest.TestCase):
     def start_upstream(self, address, script):
-        upstream = ScriptedUpstream(address, script)
-        upstream.__enter__()
-        self.addCleanup(upstream.stop)
-        return upstream
+        return started(self, ScriptedUpstream(address, script))
 
     def start_vigild(self, *args):
-        vigild = Vigild(*args)
-        self.addCleanup(vigild.stop)
-        return vigild
+        return started(self, Vigild(*args))
 
     def test_silent_upstream_fails_over_and_is_avoided(self):
         dead = self.start_upstream("127.0.0.21", silent)

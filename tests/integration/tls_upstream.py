@@ -19,7 +19,7 @@ import struct
 import subprocess
 import threading
 
-from scripted_upstream import Request, free_port, read_tcp_message
+from scripted_upstream import Request, ThreadedServer, free_port, read_tcp_message
 
 AUTH_NAME = "dns.test"
 
@@ -86,13 +86,14 @@ def spki_pin(certificate):
     return f"sha256/{digest}"
 
 
-class TlsScriptedUpstream:
+class TlsScriptedUpstream(ThreadedServer):
     """A DNS over TLS server on `address`: each query is answered by `script` (a Request with
     transport "tls" in, Send actions out), each in its own thread, so delayed replies come back
     out of order. `drop_after`: the first connection is closed without an answer once it has
     received that many queries (an upstream closing mid-stream)."""
 
     def __init__(self, certificate, key, script, address="127.0.0.1", drop_after=None):
+        super().__init__()
         self.address = address
         self.port = free_port(address)
         self.script = script
@@ -102,8 +103,6 @@ class TlsScriptedUpstream:
         self.drop_after = drop_after
         self.dropped = False
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._threads = []
         self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._context.load_cert_chain(certificate, key)
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -121,20 +120,11 @@ class TlsScriptedUpstream:
     def endpoint(self, auth_name=AUTH_NAME, options=""):
         return f"tls://{self.address}:{self.port}#{auth_name} {options}".strip()
 
-    def __enter__(self):
-        thread = threading.Thread(target=self._accept, daemon=True)
-        thread.start()
-        self._threads.append(thread)
-        return self
+    def _serving_loops(self):
+        return (self._accept,)
 
-    def __exit__(self, *exc):
-        self.stop()
-
-    def stop(self):
-        self._stopping.set()
-        for thread in self._threads:
-            thread.join(timeout=5)
-        self._listener.close()
+    def _sockets(self):
+        return (self._listener,)
 
     def _accept(self):
         while not self._stopping.is_set():
