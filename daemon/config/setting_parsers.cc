@@ -174,31 +174,23 @@ std::string parse_log_level(std::string_view text) {
                  " is not a log level (trace, debug, info, warn, error, critical, off)");
 }
 
-std::string parse_readable_file(std::string_view text) {
-  std::string path(text);
-  if (path.empty()) throw BadValue("the file name is empty");
-  std::error_code error;
-  const auto status = std::filesystem::status(path, error);
-  if (!std::filesystem::exists(status)) throw BadValue(in_quotes(path) + " does not exist");
-  if (std::filesystem::is_directory(status)) throw BadValue(in_quotes(path) + " is a directory");
-  // A device or FIFO would be read forever (/dev/zero) or block the open (a FIFO with no writer).
-  if (!std::filesystem::is_regular_file(status)) {
-    throw BadValue(in_quotes(path) + " is not a regular file");
-  }
-  std::ifstream file(path);
-  if (!file) throw BadValue("cannot read " + in_quotes(path) + ": " + std::strerror(errno));
-  return path;
-}
-
 std::string parse_regular_file(std::string_view text) {
   std::string path(text);
   if (path.empty()) throw BadValue("the file name is empty");
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
   if (!std::filesystem::exists(status)) throw BadValue(in_quotes(path) + " does not exist");
+  // A device or FIFO would be read forever (/dev/zero) or block the open (a FIFO with no writer).
   if (!std::filesystem::is_regular_file(status)) {
     throw BadValue(in_quotes(path) + " is not a regular file");
   }
+  return path;
+}
+
+std::string parse_readable_file(std::string_view text) {
+  std::string path = parse_regular_file(text);
+  std::ifstream file(path);
+  if (!file) throw BadValue("cannot read " + in_quotes(path) + ": " + std::strerror(errno));
   return path;
 }
 
