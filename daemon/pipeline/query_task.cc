@@ -21,6 +21,15 @@ namespace {
 uint16_t ede_code_of_insecure(const validator::Verdict& verdict) {
   return verdict.is_insecure() ? validator::ede_code(verdict.reason) : 0;
 }
+
+const char* section_name(validator::Section section) {
+  switch (section) {
+    case validator::Section::Answer: return "answer";
+    case validator::Section::Authority: return "authority";
+    case validator::Section::Additional: return "additional";
+  }
+  return "?";
+}
 }  // namespace
 
 QueryTask::QueryTask(TaskContext& context, std::shared_ptr<const Config> config,
@@ -85,10 +94,7 @@ void QueryTask::ask_next_upstream() {
   current_ = next;
   tried_[*next] = true;
   udp_unconfirmed_error_ = false;
-  // The hot path's notes are formatted only for a traced query (explain).
-  if (trace_) {
-    note(fmt::format("asking upstream {} (round {})", current().name(), round_ + 1));
-  }
+  note("asking upstream {} (round {})", current().name(), round_ + 1);
   attempt_started_ms_ = now();
   attempt_timer_.start(static_cast<uint64_t>(config_->upstream_timeout.count()),
                        [this] { on_attempt_timeout(); });
@@ -129,9 +135,7 @@ ExchangeRequest QueryTask::make_request(bool randomize_case) {
 void QueryTask::start_udp() {
   const bool use_0x20 = config_->use_0x20 && !current().case_exempt;
   int error = 0;
-  if (trace_) {
-    note(fmt::format("over udp from a fresh random port{}", use_0x20 ? ", with 0x20" : ""));
-  }
+  note("over udp from a fresh random port{}", use_0x20 ? ", with 0x20" : "");
   udp_ = UdpExchange::start(context_.io, make_request(use_0x20), *this, error);
   ++context_.stats.upstream_queries_udp;
   if (udp_ == nullptr) {
@@ -145,7 +149,7 @@ void QueryTask::start_tcp(const char* why) {
   if (tcp_ != nullptr || current().tls) return;  // never clear text to a TLS upstream
   context_.log.upstream->debug("{} upstream={} retrying over tcp: {}", describe(),
                                current().name(), why);
-  note(fmt::format("retrying over tcp: {}", why));
+  note("retrying over tcp: {}", why);
   // Over TCP the case is still randomized: the reply tells whether the upstream echoes it.
   int error = 0;
   tcp_ = TcpExchange::start(context_.io, make_request(config_->use_0x20), *this, error);
@@ -155,7 +159,7 @@ void QueryTask::start_tcp(const char* why) {
 
 // RFC 7858: over the upstream's one TLS connection, shared with every other query to it.
 void QueryTask::start_tls() {
-  note(fmt::format("over tls{}", config_->use_0x20 ? ", with 0x20" : ""));
+  note("over tls{}", config_->use_0x20 ? ", with 0x20" : "");
   int error = 0;
   const TlsEnvironment environment{context_.io, context_.security, context_.log,
                                    static_cast<uint64_t>(config_->upstream_timeout.count())};
@@ -171,7 +175,7 @@ void QueryTask::start_tls() {
 
 void QueryTask::on_attempt_timeout() {
   ++context_.stats.upstream_timeouts;
-  note(fmt::format("{} did not answer in time", current().name()));
+  note("{} did not answer in time", current().name());
   context_.log.upstream->debug("{} upstream={} timed out", describe(), current().name());
   record_failure(static_cast<uint32_t>(config_->upstream_timeout.count()));
   ask_next_upstream();
@@ -209,14 +213,10 @@ void QueryTask::on_reply(Transport transport, dns::Bytes reply, const ReplyMatch
   const auto& layout = match.parsed.layout;
   const uint16_t rcode = static_cast<uint16_t>(
       (layout.edns ? layout.edns->extended_rcode << 4 : 0) | layout.header.rcode());
-  if (trace_) {
-    note(fmt::format("{} answered over {}: {}, {} answer, {} authority, {} additional "
-                     "record(s){}",
-                     upstream.name(), to_string(transport), dns::rcode_name(rcode),
-                     layout.header.ancount,
-                     layout.header.nscount, layout.header.arcount,
-                     layout.header.has(dns::flag::TC) ? ", truncated" : ""));
-  }
+  note("{} answered over {}: {}, {} answer, {} authority, {} additional record(s){}",
+       upstream.name(), to_string(transport), dns::rcode_name(rcode), layout.header.ancount,
+       layout.header.nscount, layout.header.arcount,
+       layout.header.has(dns::flag::TC) ? ", truncated" : "");
   if (transport == Transport::Udp && rcode == dns::rcode::BADCOOKIE) {
     return start_tcp("BADCOOKIE");  // RFC 7873 5.3: the server wants its new cookie; TCP needs none
   }
@@ -243,8 +243,7 @@ bool QueryTask::is_lame(const dns::MessageLayout& layout) const {
 
 void QueryTask::on_near_miss(Transport transport, MismatchReason reason) {
   ++context_.stats.near_misses;
-  note(fmt::format("near miss over {}: {} (a forged reply?)", to_string(transport),
-                   to_string(reason)));
+  note("near miss over {}: {} (a forged reply?)", to_string(transport), to_string(reason));
   context_.security.event(
       "near_miss", fmt::format("{} upstream={} transport={} reason={}", describe(),
                                current().name(), to_string(transport), to_string(reason)));
@@ -281,7 +280,7 @@ void QueryTask::on_failure(Transport transport, int uv_error) {
     // ID, so it does not end the wait. The UDP socket keeps waiting for the genuine reply, and
     // the same upstream is asked over TCP at once: a port that really is closed refuses that too.
     udp_unconfirmed_error_ = true;
-    note(fmt::format("udp error {} (unconfirmed: ICMP can be forged)", uv_strerror(uv_error)));
+    note("udp error {} (unconfirmed: ICMP can be forged)", uv_strerror(uv_error));
     start_tcp("udp error, unconfirmed");
     return;
   }
@@ -351,30 +350,23 @@ std::optional<std::vector<uint8_t>> QueryTask::scrub(dns::Bytes reply) {
   // Named only in security events: not written for the usual answer.
   const auto upstream = [this] { return current_ ? current().name() : std::string(); };
   if (result.refused) {
-    note("scrubber refused the answer: " + result.reason);
+    note("scrubber refused the answer: {}", result.reason);
     context_.security.event("answer_refused", fmt::format("{} upstream={} reason=\"{}\"",
                                                           describe(), upstream(), result.reason));
     finish_with_servfail(dns::ede::Other, "the upstream answer was refused: " + result.reason);
     return std::nullopt;
   }
   if (result.dropped.empty()) {
-    if (trace_) {
-      note("scrubber: nothing outside the question's chain and proofs");
-    }
+    note("scrubber: nothing outside the question's chain and proofs");
     return std::vector<uint8_t>{};
   }
   for (const auto& dropped : result.dropped) {
     ++context_.stats.scrubbed_rrsets;
-    note(fmt::format("scrubber dropped {} {} from the {} section", dropped.owner, dropped.type,
-                     dropped.section == validator::Section::Answer      ? "answer"
-                     : dropped.section == validator::Section::Authority ? "authority"
-                                                                        : "additional"));
+    note("scrubber dropped {} {} from the {} section", dropped.owner, dropped.type,
+         section_name(dropped.section));
     context_.security.event_lazily("scrubbed", [&] {
       return fmt::format("{} upstream={} owner={} type={} section={}", describe(), upstream(),
-                         dropped.owner, dropped.type,
-                         dropped.section == validator::Section::Answer      ? "answer"
-                         : dropped.section == validator::Section::Authority ? "authority"
-                                                                            : "additional");
+                         dropped.owner, dropped.type, section_name(dropped.section));
     });
   }
   auto out = dns::packet_wire(result.message.get());
@@ -404,10 +396,8 @@ void QueryTask::continue_with_reply(dns::Bytes reply, const dns::MessageLayout& 
       (rcode == dns::rcode::NOERROR || rcode == dns::rcode::NXDOMAIN)) {
     return start_validation(reply);
   }
-  if (trace_) {
-    note(config_->dnssec == DnssecMode::Validate ? "not validated (CD=1 or an RRSIG query)"
-                                                 : "not validated: dnssec off");
-  }
+  note(config_->dnssec == DnssecMode::Validate ? "not validated (CD=1 or an RRSIG query)"
+                                               : "not validated: dnssec off");
   deliver(reply, layout, nullptr);
 }
 
@@ -433,11 +423,11 @@ void QueryTask::finish_validated(const validator::AnswerValidation& result) {
   if (stage_ != Stage::AwaitKeys) return;  // the deadline ended this query first
   const validator::Verdict& verdict = result.verdict;
   if (trace_) {
-    note(fmt::format("dnssec: {}{}{}", validator::to_string(verdict.security),
-                     verdict.reason == validator::Reason::None
-                         ? ""
-                         : std::string(" (") + validator::to_string(verdict.reason) + ")",
-                     verdict.detail.empty() ? "" : ": " + verdict.detail));
+    note("dnssec: {}{}{}", validator::to_string(verdict.security),
+         verdict.reason == validator::Reason::None
+             ? ""
+             : std::string(" (") + validator::to_string(verdict.reason) + ")",
+         verdict.detail.empty() ? "" : ": " + verdict.detail);
   }
   note_chain_of_trust();
   ++context_.stats.verdicts_by_reason[static_cast<std::size_t>(verdict.reason)];
@@ -476,10 +466,10 @@ void QueryTask::deliver(dns::Bytes reply, const dns::MessageLayout& layout,
   // THREATS "Pinned names": a guarded name's addresses must be in its allowlist, whatever the
   // upstream (and DNSSEC) says.
   if (const Guard* guard = guard_for(config_->guards, question_.qname.view())) {
-    note(fmt::format("guard {}{}: its addresses must be in the allowlist", guard->subtree ? "*." : "",
-                     guard->name));
+    note("guard {}{}: its addresses must be in the allowlist", guard->subtree ? "*." : "",
+         guard->name);
     if (const auto address = guard_violation(*guard, reply)) {
-      note("guard: " + *address + " is outside the allowlist: refused");
+      note("guard: {} is outside the allowlist: refused", *address);
       ++context_.stats.guard_blocked;
       context_.security.event(
           "guard_violation", fmt::format("{} guard={}{} address={} upstream={}", describe(),
@@ -579,7 +569,7 @@ void QueryTask::note_chain_of_trust() {
                                                    question_.qname.bytes.data()));
   const auto& facts = context_.validation->key_cache->facts(static_cast<uint64_t>(std::time(nullptr)));
   for (auto& line : validator::chain_story(qname.get(), *context_.validation->anchors, facts, {})) {
-    note("chain of trust: " + line);
+    note("chain of trust: {}", line);
   }
 }
 
