@@ -259,6 +259,17 @@ TEST_CASE("files that are not regular files are refused by name, not read foreve
   }
 }
 
+TEST_CASE("a resolv.conf that is not a regular file names no nameservers: Quad9, not a hang") {
+  const TempFifo fifo;
+  for (const std::string& path : {std::string("/dev/zero"), fifo.path()}) {
+    CAPTURE(path);
+    const Config config =
+        load_config(command_line({}), SystemFiles{"/nonexistent/vigil.conf", path});
+    CHECK(texts(config.upstreams) ==
+          std::vector<std::string>{"9.9.9.9:53", "149.112.112.112:53"});
+  }
+}
+
 TEST_CASE("RFC 7646: negative trust anchors add to the RFC 6303 defaults and may expire") {
   const Config defaults = load({});
   const auto has = [](const Config& config, const std::string& name) {

@@ -1,6 +1,7 @@
 #include "daemon/config/resolv_conf.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -53,6 +54,9 @@ std::vector<SocketAddress> parse_resolv_conf(std::string_view text) {
 }
 
 std::vector<SocketAddress> read_resolv_conf(const std::string& path) {
+  // A FIFO or device in its place would stall start-up forever in the read below.
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) return {};
   std::ifstream file(path);
   if (!file) return {};
   std::ostringstream text;

@@ -17,7 +17,8 @@ std::vector<SocketAddress> quad9_upstreams();
 // use either (unparsable, or with a %zone scope id) are skipped, as are comments (# and ;).
 std::vector<SocketAddress> parse_resolv_conf(std::string_view text);
 
-// Reads `path`; a missing or unreadable file has no nameservers.
+// Reads `path`; a missing or unreadable file, or one that is not a regular file, has no
+// nameservers.
 std::vector<SocketAddress> read_resolv_conf(const std::string& path);
 
 // The nameservers that are not vigil itself (each once), else quad9_upstreams(). Skipped: the unspecified
