@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import dns.edns
 import dns.flags
+import dns.flags
 import dns.message
 import dns.rcode
 import dns.rdatatype
@@ -25,6 +26,11 @@ class Request:
     transport: str  # "udp" or "tcp"
     client: tuple  # (address, port) the query came from
     received_at: float = field(default_factory=time.monotonic)
+
+    def is_query(self):
+        """False for what no script can answer: a malformed packet, or a response (QR=1), which
+        dnspython refuses to make a response to (it would end the serving thread)."""
+        return self.message is not None and not self.message.flags & dns.flags.QR
 
     @property
     def qname_text(self):
@@ -200,7 +206,7 @@ class ScriptedUpstream(ThreadedServer):
             except OSError:
                 return
             request = self._record(wire, "udp", client)
-            if request.message is None:
+            if not request.is_query():
                 continue
             actions = self.script(request)
             if any(action.delay for action in actions):
@@ -245,7 +251,7 @@ class ScriptedUpstream(ThreadedServer):
                 except (OSError, EOFError):
                     return
                 request = self._record(wire, "tcp", client)
-                if request.message is None:
+                if not request.is_query():
                     return
                 for action in self.script(request):
                     if action.delay:
