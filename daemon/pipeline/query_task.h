@@ -91,7 +91,7 @@ class QueryTask : public ExchangeListener {
   bool serve_stale();
   bool is_lame(const dns::MessageLayout& layout) const;
   void finish_with_reply(dns::Bytes reply, const dns::MessageLayout& layout);
-  std::optional<std::vector<uint8_t>> scrub(dns::Bytes reply);
+  std::optional<std::vector<uint8_t>> scrub(dns::Bytes reply, const dns::MessageLayout& layout);
   void continue_with_reply(dns::Bytes reply, const dns::MessageLayout& layout);
   bool is_validating() const;
   void start_validation(dns::Bytes reply);
