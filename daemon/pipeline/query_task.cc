@@ -423,7 +423,9 @@ void QueryTask::start_validation(dns::Bytes reply) {
   stage_ = Stage::AwaitKeys;
   cancel_exchanges();
   attempt_timer_.stop();
-  answered_by_ = current_ ? current().name() : "";
+  // The upstream that answered stays current_ while the keys are fetched; its name (printed from
+  // its address) is written only into a security event, when one is raised.
+  answered_by_.clear();
   reply_.assign(reply.begin(), reply.end());  // the receive buffer is reused by the next packet
   validation_ = std::make_unique<ValidationRun>(
       *context_.validation, reply_, question_,
@@ -451,7 +453,8 @@ void QueryTask::finish_validated(const validator::AnswerValidation& result) {
   }
   ++context_.stats.bogus;
   context_.security.event(
-      "bogus", fmt::format("{} upstream={} reason={} ede={} detail=\"{}\"", describe(), answered_by_,
+      "bogus", fmt::format("{} upstream={} reason={} ede={} detail=\"{}\"", describe(),
+                           current_ ? current().name() : answered_by_,
                            validator::to_string(verdict.reason),
                            validator::ede_code(verdict.reason), verdict.detail));
   if (verdict.detail.starts_with(validator::kTrustAnchorFailure)) {

@@ -138,7 +138,7 @@ class QueryTask : public ExchangeListener {
   bool saw_network_error_ = false;
   bool udp_unconfirmed_error_ = false;  // an ICMP error on this attempt's UDP socket
   std::vector<uint8_t> lame_reply_;  // an upstream's SERVFAIL/REFUSED, relayed if nothing better
-  std::string answered_by_;             // the upstream whose reply is being validated
+  std::string answered_by_;  // empty: current_ still names the upstream being validated
   std::vector<uint8_t> reply_;          // that reply, kept while its keys are fetched
   std::vector<uint8_t> scrubbed_;       // the upstream's reply once scrubbed
   bool pinned_tail_ = false;            // the reply's chain ended in a pinned name
