@@ -162,6 +162,8 @@ namespace {
 
 // Records the generator draws from: on the question's name and off it, every section's usual
 // inhabitants and the attacker's favourites, in mixed letter case.
+constexpr const char* kDigest = "3490A6806D47F17A34C29E2CE80E8A999FFBE4BE3490A6806D47F17A34C29E2C";
+
 const std::vector<std::string>& record_pool() {
   static const std::vector<std::string> pool = {
       "www.example.com. 300 IN A 192.0.2.1",
@@ -184,8 +186,7 @@ const std::vector<std::string>& record_pool() {
       "www.example.com. 300 IN NSEC x.example.com. RRSIG NSEC",
       "a.example.net. 300 IN NSEC b.example.net. A",
       "abcd.example.com. 300 IN NSEC3 1 0 0 - 2VPTU5TIMAMQTTGL4LUU9KG21E0AOR3S A RRSIG",
-      "example.com. 300 IN DS 12345 13 2 "
-      "3490A6806D47F17A34C29E2CE80E8A999FFBE4BE3490A6806D47F17A34C29E2C",
+      std::string("example.com. 300 IN DS 12345 13 2 ") + kDigest,
       sig("www.example.com.", "A", "example.com."),
       sig("WWW.example.com.", "A", "Example.com.", 2),
       sig("www.example.com.", "AAAA", "example.com."),
