@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "validator/denial.h"
@@ -36,6 +37,24 @@ struct PartCheck {
 };
 
 PartCheck from_trust(const ZoneTrust& trust) { return {trust.need, trust.verdict, trust.ttl}; }
+
+// The zones' trust as the first pass found it, for the second pass (see Pass): the walk down
+// from the anchor is otherwise done twice per zone and answer. Only settled results are kept; a
+// Need ends the validation round anyway.
+class TrustMemo {
+ public:
+  ZoneTrust trust(const ldns_rdf* zone, ValidationInput& input) {
+    for (const auto& [name, trust] : settled_) {
+      if (ldns_dname_compare(name.get(), zone) == 0) return trust;
+    }
+    ZoneTrust trust = zone_trust(zone, input);
+    if (!trust.need) settled_.emplace_back(dns::LdnsRdf(ldns_rdf_clone(zone)), trust);
+    return trust;
+  }
+
+ private:
+  std::vector<std::pair<dns::LdnsRdf, ZoneTrust>> settled_;
+};
 
 const ldns_rdf* signer_of(const RRset& rrset) {
   return ldns_rr_rrsig_signame(ldns_rr_list_rr(rrset.signatures.get(), 0));
@@ -79,7 +98,7 @@ enum class Pass { KeysOnly, Full };
 
 // RFC 4035 5.3: one RRset of the answer, signed by its zone (or provably insecure).
 PartCheck check_rrset(const RRset& rrset, const std::vector<RRset>& authority, Pass pass,
-                      ValidationInput& input) {
+                      ValidationInput& input, TrustMemo& memo) {
   if (ldns_rr_list_rr_count(rrset.signatures.get()) == 0) {
     return from_trust(unsigned_name_trust(rrset.owner(), input));
   }
@@ -91,7 +110,7 @@ PartCheck check_rrset(const RRset& rrset, const std::vector<RRset>& authority, P
                                               " names a signer that does not enclose it"),
             0};
   }
-  const ZoneTrust trust = zone_trust(signer, input);
+  const ZoneTrust trust = memo.trust(signer, input);
   if (trust.need || !trust.verdict.is_secure() || pass == Pass::KeysOnly) return from_trust(trust);
   const SignatureCheck check =
       verify_rrset(rrset, trust.keys.get(), signer, input.now, input.policy, input.budget,
@@ -114,7 +133,8 @@ PartCheck check_rrset(const RRset& rrset, const std::vector<RRset>& authority, P
 
 // NXDOMAIN or NODATA for `name`: the SOA and NSEC/NSEC3 of the zone that holds it.
 PartCheck check_denial(const ldns_rdf* name, ldns_rr_type qtype, bool nxdomain,
-                       const std::vector<RRset>& authority, Pass pass, ValidationInput& input) {
+                       const std::vector<RRset>& authority, Pass pass, ValidationInput& input,
+                       TrustMemo& memo) {
   // The zone that holds `name`: the deepest signer of a proof that encloses it (other zones'
   // proofs may be there for earlier links of a CNAME chain).
   const RRset* signed_rrset = nullptr;
@@ -146,7 +166,7 @@ PartCheck check_denial(const ldns_rdf* name, ldns_rr_type qtype, bool nxdomain,
                                                     " comes from a zone that does not hold it"),
             0};
   }
-  const ZoneTrust trust = zone_trust(zone, input);
+  const ZoneTrust trust = memo.trust(zone, input);
   if (trust.need || !trust.verdict.is_secure() || pass == Pass::KeysOnly) return from_trust(trust);
   std::vector<const RRset*> proofs;
   PartCheck signed_proofs = validated_proofs(authority, zone, trust, input, proofs);
@@ -192,7 +212,8 @@ dns::LdnsRdf dname_substitute(const ldns_rdf* name, const RRset& dname) {
 // One pass over the answer's chain (see Pass).
 AnswerValidation walk_answer(const ldns_pkt* reply, const std::vector<RRset>& answer,
                              const std::vector<RRset>& authority, const ldns_rdf* qname,
-                             ldns_rr_type qtype, Pass pass, ValidationInput& input) {
+                             ldns_rr_type qtype, Pass pass, ValidationInput& input,
+                             TrustMemo& memo) {
   Outcome outcome;
   dns::LdnsRdf name(ldns_rdf_clone(qname));
   for (unsigned link = 0; link <= input.policy.max_cname_chain; ++link) {
@@ -205,13 +226,13 @@ AnswerValidation walk_answer(const ldns_pkt* reply, const std::vector<RRset>& an
                              : find_rrset(answer, name.get(), LDNS_RR_TYPE_CNAME);
     if (data == nullptr && cname == nullptr && dname == nullptr) {
       const bool nxdomain = ldns_pkt_get_rcode(reply) == LDNS_RCODE_NXDOMAIN;
-      const PartCheck denial = check_denial(name.get(), qtype, nxdomain, authority, pass, input);
+      const PartCheck denial = check_denial(name.get(), qtype, nxdomain, authority, pass, input, memo);
       if (denial.need) return {denial.need, {}, 0};
       outcome.add(denial.verdict, denial.ttl);
       return outcome.result();
     }
     const RRset* part = data != nullptr ? data : (cname != nullptr ? cname : dname);
-    const PartCheck check = check_rrset(*part, authority, pass, input);
+    const PartCheck check = check_rrset(*part, authority, pass, input, memo);
     if (check.need) return {check.need, {}, 0};
     outcome.add(check.verdict, check.ttl);
     if (outcome.is_bogus() || data != nullptr) return outcome.result();
@@ -235,9 +256,11 @@ AnswerValidation validate_answer(const ldns_pkt* reply, const ldns_rdf* qname, l
                                  ValidationInput& input) {
   const std::vector<RRset> answer = group_rrsets(ldns_pkt_answer(reply));
   const std::vector<RRset> authority = group_rrsets(ldns_pkt_authority(reply));
-  AnswerValidation keys = walk_answer(reply, answer, authority, qname, qtype, Pass::KeysOnly, input);
+  TrustMemo memo;
+  AnswerValidation keys =
+      walk_answer(reply, answer, authority, qname, qtype, Pass::KeysOnly, input, memo);
   if (keys.need) return keys;
-  return walk_answer(reply, answer, authority, qname, qtype, Pass::Full, input);
+  return walk_answer(reply, answer, authority, qname, qtype, Pass::Full, input, memo);
 }
 
 }  // namespace vigil::validator

@@ -1,5 +1,6 @@
 #include "validator/names.h"
 
+#include "dns/name.h"
 #include "validator/rrset.h"
 
 namespace vigil::validator {
@@ -13,7 +14,14 @@ std::string name_key(const ldns_rdf* name) {
 }
 
 bool is_at_or_below(const ldns_rdf* name, const ldns_rdf* zone) {
-  return ldns_dname_compare(name, zone) == 0 || ldns_dname_is_subdomain(name, zone);
+  if (ldns_rdf_get_type(name) != LDNS_RDF_TYPE_DNAME ||
+      ldns_rdf_get_type(zone) != LDNS_RDF_TYPE_DNAME) {
+    return false;
+  }
+  // On the wire forms, without ldns_dname_is_subdomain's clones (two per call, on every RRset
+  // of every answer): same labels, letters folded (RFC 4343).
+  return dns::is_at_or_below({ldns_rdf_data(name), ldns_rdf_size(name)},
+                             {ldns_rdf_data(zone), ldns_rdf_size(zone)});
 }
 
 dns::LdnsRdf child_toward(const ldns_rdf* ancestor, const ldns_rdf* name) {

@@ -9,6 +9,7 @@
 
 #include "validator/names.h"
 #include "validator/rrset.h"
+#include "validator/scrub_agreement.h"
 
 using namespace vigil::validator;
 using vigil::dns::LdnsPkt;
@@ -94,6 +95,10 @@ ScrubResult scrub(const Reply& reply, const std::string& qname, ldns_rr_type qty
                   const ScrubLimits& limits = {}) {
   LdnsRdf name(ldns_dname_new_frm_str(qname.c_str()));
   REQUIRE(name != nullptr);
+  // Every case here also checks the fast path: where it says "clean", nothing may be cut.
+  vigil::validator::testing::check_fast_path_agrees(
+      vigil::validator::testing::wire_of(reply.get()),
+      vigil::validator::testing::lower_wire_name(qname.c_str()), qtype, limits);
   return scrub_answer(reply.get(), name.get(), qtype, limits);
 }
 

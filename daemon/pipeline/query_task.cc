@@ -11,6 +11,7 @@
 #include "dns/answer_rewrite.h"
 #include "validator/chain_story.h"
 #include "validator/scrub.h"
+#include "validator/scrub_fast_path.h"
 #include "dns/dnssec_records.h"
 #include "dns/ldns_wire.h"
 #include "dns/response.h"
@@ -94,7 +95,9 @@ void QueryTask::ask_next_upstream() {
   current_ = next;
   tried_[*next] = true;
   udp_unconfirmed_error_ = false;
-  note("asking upstream {} (round {})", current().name(), round_ + 1);
+  // The arguments of note() are evaluated even when it formats nothing: an upstream's name is
+  // printed from its address, so only a traced query pays for it.
+  if (trace_) note("asking upstream {} (round {})", current().name(), round_ + 1);
   attempt_started_ms_ = now();
   attempt_timer_.start(static_cast<uint64_t>(config_->upstream_timeout.count()),
                        [this] { on_attempt_timeout(); });
@@ -213,10 +216,12 @@ void QueryTask::on_reply(Transport transport, dns::Bytes reply, const ReplyMatch
   const auto& layout = match.parsed.layout;
   const uint16_t rcode = static_cast<uint16_t>(
       (layout.edns ? layout.edns->extended_rcode << 4 : 0) | layout.header.rcode());
-  note("{} answered over {}: {}, {} answer, {} authority, {} additional record(s){}",
-       upstream.name(), to_string(transport), dns::rcode_name(rcode), layout.header.ancount,
-       layout.header.nscount, layout.header.arcount,
-       layout.header.has(dns::flag::TC) ? ", truncated" : "");
+  if (trace_) {
+    note("{} answered over {}: {}, {} answer, {} authority, {} additional record(s){}",
+         upstream.name(), to_string(transport), dns::rcode_name(rcode), layout.header.ancount,
+         layout.header.nscount, layout.header.arcount,
+         layout.header.has(dns::flag::TC) ? ", truncated" : "");
+  }
   if (transport == Transport::Udp && rcode == dns::rcode::BADCOOKIE) {
     return start_tcp("BADCOOKIE");  // RFC 7873 5.3: the server wants its new cookie; TCP needs none
   }
@@ -320,7 +325,7 @@ void QueryTask::finish_with_reply(dns::Bytes reply, const dns::MessageLayout& la
   const uint8_t rcode = layout.header.rcode();
   if (rcode == dns::rcode::NOERROR || rcode == dns::rcode::NXDOMAIN) {
     // THREATS rules 9-11: only the chain from the question and its proofs go any further.
-    const auto scrubbed = scrub(reply);
+    const auto scrubbed = scrub(reply, layout);
     if (!scrubbed) return;  // refused: the client already has its SERVFAIL
     if (!scrubbed->empty()) {
       scrubbed_ = *scrubbed;
@@ -336,7 +341,14 @@ void QueryTask::finish_with_reply(dns::Bytes reply, const dns::MessageLayout& la
 
 // Keeps only what answers the question (validator/scrub.h). Empty: nothing was dropped, use the
 // reply as it came; nullopt: the answer broke a cap and the client got SERVFAIL.
-std::optional<std::vector<uint8_t>> QueryTask::scrub(dns::Bytes reply) {
+std::optional<std::vector<uint8_t>> QueryTask::scrub(dns::Bytes reply,
+                                                     const dns::MessageLayout& layout) {
+  // Most answers are the question's RRset (and its RRSIGs) or a zone's denial: recognised on the
+  // wire, they skip ldns's parse; anything else gets the full scrubber.
+  if (validator::scrub_keeps_everything(reply, layout, question_.qname.view(), question_.qtype)) {
+    note("scrubber: nothing outside the question's chain and proofs");
+    return std::vector<uint8_t>{};
+  }
   ldns_pkt* parsed = nullptr;
   if (ldns_wire2pkt(&parsed, reply.data(), reply.size()) != LDNS_STATUS_OK) {
     finish_with_servfail(dns::ede::Other, "the upstream answer does not parse");
@@ -411,7 +423,9 @@ void QueryTask::start_validation(dns::Bytes reply) {
   stage_ = Stage::AwaitKeys;
   cancel_exchanges();
   attempt_timer_.stop();
-  answered_by_ = current_ ? current().name() : "";
+  // The upstream that answered stays current_ while the keys are fetched; its name (printed from
+  // its address) is written only into a security event, when one is raised.
+  answered_by_.clear();
   reply_.assign(reply.begin(), reply.end());  // the receive buffer is reused by the next packet
   validation_ = std::make_unique<ValidationRun>(
       *context_.validation, reply_, question_,
@@ -439,7 +453,8 @@ void QueryTask::finish_validated(const validator::AnswerValidation& result) {
   }
   ++context_.stats.bogus;
   context_.security.event(
-      "bogus", fmt::format("{} upstream={} reason={} ede={} detail=\"{}\"", describe(), answered_by_,
+      "bogus", fmt::format("{} upstream={} reason={} ede={} detail=\"{}\"", describe(),
+                           current_ ? current().name() : answered_by_,
                            validator::to_string(verdict.reason),
                            validator::ede_code(verdict.reason), verdict.detail));
   if (verdict.detail.starts_with(validator::kTrustAnchorFailure)) {

@@ -91,7 +91,7 @@ class QueryTask : public ExchangeListener {
   bool serve_stale();
   bool is_lame(const dns::MessageLayout& layout) const;
   void finish_with_reply(dns::Bytes reply, const dns::MessageLayout& layout);
-  std::optional<std::vector<uint8_t>> scrub(dns::Bytes reply);
+  std::optional<std::vector<uint8_t>> scrub(dns::Bytes reply, const dns::MessageLayout& layout);
   void continue_with_reply(dns::Bytes reply, const dns::MessageLayout& layout);
   bool is_validating() const;
   void start_validation(dns::Bytes reply);
@@ -138,7 +138,7 @@ class QueryTask : public ExchangeListener {
   bool saw_network_error_ = false;
   bool udp_unconfirmed_error_ = false;  // an ICMP error on this attempt's UDP socket
   std::vector<uint8_t> lame_reply_;  // an upstream's SERVFAIL/REFUSED, relayed if nothing better
-  std::string answered_by_;             // the upstream whose reply is being validated
+  std::string answered_by_;  // empty: current_ still names the upstream being validated
   std::vector<uint8_t> reply_;          // that reply, kept while its keys are fetched
   std::vector<uint8_t> scrubbed_;       // the upstream's reply once scrubbed
   bool pinned_tail_ = false;            // the reply's chain ended in a pinned name

@@ -9,7 +9,7 @@ namespace vigil {
 
 namespace {
 
-dns::LdnsPkt parse_reply(const std::vector<uint8_t>& wire) {
+dns::LdnsPkt parse_reply(dns::Bytes wire) {
   ldns_pkt* packet = nullptr;
   if (wire.empty() || ldns_wire2pkt(&packet, wire.data(), wire.size()) != LDNS_STATUS_OK) {
     return dns::LdnsPkt(ldns_pkt_new());  // a failed fetch: a reply with nothing in it
@@ -26,7 +26,7 @@ validator::AnswerValidation bogus(const std::string& detail) {
 ValidationRun::ValidationRun(ValidationSetup setup, dns::Bytes reply,
                              const dns::QueryInfo& question, Done done)
     : setup_(std::move(setup)),
-      reply_(parse_reply(std::vector<uint8_t>(reply.begin(), reply.end()))),
+      reply_(parse_reply(reply)),
       qname_(ldns_dname_new_frm_data(static_cast<uint16_t>(question.qname.length),
                                      question.qname.bytes.data())),
       qtype_(static_cast<ldns_rr_type>(question.qtype)),

@@ -1,7 +1,7 @@
 // Fuzz target: an upstream's reply on its way through the pipeline (query_task.cc): matched
 // against the question it answers (reply_match), scrubbed to the question's chain and proofs
-// (validator/scrub.h, THREATS rules 9-11), stored in the answer cache (cache/answer_cache.h),
-// then rewritten for clients, fresh and from the cache. The question is the reply's own, as
+// (validator/scrub.h, THREATS rules 9-11; its wire fast path checked against it), stored in
+// the answer cache (cache/answer_cache.h), then rewritten for clients, fresh and from the cache. The question is the reply's own, as
 // when the reply is genuine; a reply for another question is dropped before any of this.
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include "dns/ldns_wire.h"
 #include "dns/message.h"
 #include "validator/scrub.h"
+#include "validator/scrub_fast_path.h"
 
 using namespace vigil;
 
@@ -81,13 +82,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const ReplyMatch match = match_reply(reply, expected);
   if (match.verdict != ReplyVerdict::Accept) return 0;
 
+  // The pipeline first asks the scrubber's fast path (validator/scrub_fast_path.h), with the
+  // question's name lower-cased; a reply it passes whole must be one ldns parses and the full
+  // scrubber neither cuts nor refuses (a differential check: any disagreement is a crash).
+  dns::WireName lower = *dns::WireName::from_wire(qname);
+  dns::to_lower(lower.mutable_view());
+  const bool clean = validator::scrub_keeps_everything(reply, match.parsed.layout, lower.view(),
+                                                       parsed.layout.question->qtype);
   ldns_pkt* packet = nullptr;
-  if (ldns_wire2pkt(&packet, reply.data(), reply.size()) != LDNS_STATUS_OK) return 0;
+  if (ldns_wire2pkt(&packet, reply.data(), reply.size()) != LDNS_STATUS_OK) {
+    if (clean) __builtin_trap();
+    return 0;
+  }
   const dns::LdnsPkt owned(packet);
   const dns::LdnsRdf ldns_qname(
       ldns_dname_new_frm_data(static_cast<uint16_t>(qname.size()), qname.data()));
   const auto scrubbed = validator::scrub_answer(
       owned.get(), ldns_qname.get(), static_cast<ldns_rr_type>(parsed.layout.question->qtype));
+  if (clean && (scrubbed.refused || !scrubbed.dropped.empty())) __builtin_trap();
   if (scrubbed.refused) return 0;  // the client gets SERVFAIL
   if (scrubbed.dropped.empty()) {
     store_and_answer(reply, match.parsed.layout);
