@@ -58,9 +58,9 @@ void store_and_answer(dns::Bytes wire, const dns::MessageLayout& layout) {
   const uint64_t later = kNowMs + 30'000;
   if (const cache::CachedAnswer* cached = answers.find(key, later)) {
     const dns::QueryInfo client = client_question(wire, layout, false);
-    (void)client_answer(cached->wire, cached->layout(), client, Transport::Udp,
+    (void)client_answer(cached->wire(), cached->layout(), client, Transport::Udp,
                         cached->security == cache::Security::Secure, std::nullopt,
-                        PreparedForms{cached->plain(), cached->plain_layout(), cached->ttl_offsets,
+                        PreparedForms{cached->plain(), cached->plain_layout(), cached->ttl_offsets(),
                                       cached->plain_ttl_offsets(), cached->age_seconds(later)});
   }
   (void)answers.find_stale(key, kNowMs + 100'000'000);
