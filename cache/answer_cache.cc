@@ -148,11 +148,12 @@ StoreResult AnswerCache::store(const std::string& key, uint64_t group_id, dns::B
       !dns::equal_ignoring_case(parsed.layout.question->name(wire), question->qname)) {
     return result;
   }
-  const auto rrsets = answer_rrsets(wire, qname);
+  const auto rrsets = answer_rrsets(wire, parsed.layout, qname);
   const auto packed = dns::pack_layout(parsed.layout);
+  auto plan = ttl_plan(wire, parsed.layout, limits_);
   const auto group = intern_group(group_id);
   const auto source = intern_upstream(upstream);
-  if (!rrsets || !packed || !group || !source) return result;
+  if (!rrsets || !packed || !plan || !group || !source) return result;
 
   // THREATS rule 13: the RRsets get the same clamps as the answer.
   std::vector<uint32_t> ttls;
@@ -161,10 +162,9 @@ StoreResult AnswerCache::store(const std::string& key, uint64_t group_id, dns::B
     ttls.push_back(std::clamp(rrset.ttl, std::min(limits_.min_ttl, limits_.max_ttl), limits_.max_ttl));
     kept += ttls.back() != 0;
   }
-  const std::vector<uint16_t> offsets = ttl_offsets(wire);
   std::vector<EntryRef> refs(kept);
-  AnswerParts parts{wire, *packed, offsets, refs, {}, now_ms, cache_ttl(wire, limits_).value_or(0),
-                    security, *source, *group};
+  AnswerParts parts{wire, *packed, plan->ttl_offsets, refs, {}, now_ms, plan->ttl, security,
+                    *source, *group};
   if (dns::has_dnssec_records(wire, question->qtype)) {
     parts.plain_wire = dns::without_dnssec_records(wire, question->qtype);
   }

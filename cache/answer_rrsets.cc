@@ -105,12 +105,18 @@ std::optional<std::size_t> read_name(dns::Bytes wire, std::size_t offset, dns::W
 }
 
 std::optional<std::vector<WireRecord>> answer_records(dns::Bytes wire) {
-  if (wire.size() > std::numeric_limits<uint16_t>::max()) return std::nullopt;
   const auto parsed = dns::parse_message(wire);
   if (!parsed.ok()) return std::nullopt;
+  return answer_records(wire, parsed.layout);
+}
+
+std::optional<std::vector<WireRecord>> answer_records(dns::Bytes wire,
+                                                      const dns::MessageLayout& layout) {
+  if (wire.size() > std::numeric_limits<uint16_t>::max()) return std::nullopt;
   std::vector<WireRecord> records;
-  std::size_t offset = parsed.layout.question_end;
-  for (unsigned i = 0; i < parsed.layout.header.ancount; ++i) {
+  records.reserve(layout.header.ancount);
+  std::size_t offset = layout.question_end;
+  for (unsigned i = 0; i < layout.header.ancount; ++i) {
     const auto after_name = dns::skip_name(wire, offset);
     if (!after_name || *after_name + kFixedRecordFields > wire.size()) return std::nullopt;
     const uint8_t* fields = wire.data() + *after_name;
@@ -134,7 +140,15 @@ std::optional<std::vector<WireRecord>> answer_records(dns::Bytes wire) {
 }
 
 std::optional<std::vector<AnswerRRset>> answer_rrsets(dns::Bytes wire, dns::Bytes qname) {
-  const auto records = answer_records(wire);
+  const auto parsed = dns::parse_message(wire);
+  if (!parsed.ok()) return std::nullopt;
+  return answer_rrsets(wire, parsed.layout, qname);
+}
+
+std::optional<std::vector<AnswerRRset>> answer_rrsets(dns::Bytes wire,
+                                                      const dns::MessageLayout& layout,
+                                                      dns::Bytes qname) {
+  const auto records = answer_records(wire, layout);
   if (!records) return std::nullopt;
   std::vector<AnswerRRset> rrsets;
   for (const auto& record : *records) {

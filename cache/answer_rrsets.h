@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "dns/message.h"
 #include "dns/name.h"
 #include "dns/wire.h"
 
@@ -32,8 +33,11 @@ struct WireRecord {
   uint16_t rdlength = 0;
 };
 
-// The records of the answer section; nullopt if the message is malformed.
+// The records of the answer section; nullopt if the message is malformed. The second form
+// takes the message's layout when it is already parsed.
 std::optional<std::vector<WireRecord>> answer_records(dns::Bytes wire);
+std::optional<std::vector<WireRecord>> answer_records(dns::Bytes wire,
+                                                      const dns::MessageLayout& layout);
 
 struct AnswerRRset {
   uint16_t offset = 0;  // its first record, data or RRSIG
@@ -46,6 +50,9 @@ struct AnswerRRset {
 
 // nullopt if the message does not parse. The owner of an Answer RRset is `qname`.
 std::optional<std::vector<AnswerRRset>> answer_rrsets(dns::Bytes wire, dns::Bytes qname);
+std::optional<std::vector<AnswerRRset>> answer_rrsets(dns::Bytes wire,
+                                                      const dns::MessageLayout& layout,
+                                                      dns::Bytes qname);
 
 // The records of the RRset whose first record lies at `offset` in `wire`: its data records, then
 // its RRSIGs, in the order of the message. Empty if `wire` is malformed.

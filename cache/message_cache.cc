@@ -20,15 +20,14 @@ struct RecordView {
   bool in_authority = false;
 };
 
-// Every record after the question, in order; nullopt if the message is malformed.
-std::optional<std::vector<RecordView>> records_of(dns::Bytes wire) {
-  if (wire.size() < dns::kHeaderSize) return std::nullopt;
-  const auto parsed = dns::parse_message(wire);
-  if (!parsed.ok()) return std::nullopt;
-  const auto& header = parsed.layout.header;
+// Every record after the question of `wire` (which `layout` describes), in order; nullopt if
+// the message is malformed.
+std::optional<std::vector<RecordView>> records_of(dns::Bytes wire, const dns::MessageLayout& layout) {
+  const auto& header = layout.header;
   const unsigned total = header.ancount + header.nscount + header.arcount;
   std::vector<RecordView> records;
-  std::size_t offset = parsed.layout.question_end;
+  records.reserve(total);
+  std::size_t offset = layout.question_end;
   for (unsigned i = 0; i < total; ++i) {
     const auto after_name = dns::skip_name(wire, offset);
     if (!after_name || *after_name + kFixedRecordFields > wire.size()) return std::nullopt;
@@ -45,6 +44,13 @@ std::optional<std::vector<RecordView>> records_of(dns::Bytes wire) {
   return records;
 }
 
+std::optional<std::vector<RecordView>> records_of(dns::Bytes wire) {
+  if (wire.size() < dns::kHeaderSize) return std::nullopt;
+  const auto parsed = dns::parse_message(wire);
+  if (!parsed.ok()) return std::nullopt;
+  return records_of(wire, parsed.layout);
+}
+
 void write_u32(uint8_t* p, uint32_t value) {
   p[0] = static_cast<uint8_t>(value >> 24);
   p[1] = static_cast<uint8_t>(value >> 16);
@@ -55,14 +61,24 @@ void write_u32(uint8_t* p, uint32_t value) {
 }  // namespace
 
 std::optional<uint32_t> cache_ttl(dns::Bytes wire, const CacheLimits& limits) {
-  const auto records = records_of(wire);
-  if (!records) return std::nullopt;
   const auto parsed = dns::parse_message(wire);
-  const bool negative = parsed.layout.header.ancount == 0 ||
-                        parsed.layout.header.rcode() == dns::rcode::NXDOMAIN;
+  if (!parsed.ok()) return std::nullopt;
+  const auto plan = ttl_plan(wire, parsed.layout, limits);
+  if (!plan) return std::nullopt;
+  return plan->ttl;
+}
+
+std::optional<TtlPlan> ttl_plan(dns::Bytes wire, const dns::MessageLayout& layout,
+                                const CacheLimits& limits) {
+  const auto records = records_of(wire, layout);
+  if (!records) return std::nullopt;
+  TtlPlan plan;
+  const bool negative = layout.header.ancount == 0 || layout.header.rcode() == dns::rcode::NXDOMAIN;
   uint32_t ttl = std::numeric_limits<uint32_t>::max();
+  plan.ttl_offsets.reserve(records->size());
   for (const auto& record : *records) {
     if (record.type == dns::rrtype::OPT) continue;
+    plan.ttl_offsets.push_back(static_cast<uint16_t>(record.ttl_offset));
     const uint32_t record_ttl = dns::read_u32(wire.data() + record.ttl_offset);
     if (negative) {
       // RFC 2308 5: a negative answer lives min(SOA TTL, SOA MINIMUM); without SOA, not at all.
@@ -73,10 +89,14 @@ std::optional<uint32_t> cache_ttl(dns::Bytes wire, const CacheLimits& limits) {
       ttl = std::min(ttl, record_ttl);
     }
   }
-  if (ttl == std::numeric_limits<uint32_t>::max()) return 0;
-  return std::clamp(ttl, std::min(limits.min_ttl, negative ? limits.max_negative_ttl
-                                                           : limits.max_ttl),
-                    negative ? limits.max_negative_ttl : limits.max_ttl);
+  if (ttl == std::numeric_limits<uint32_t>::max()) {
+    plan.ttl = 0;
+  } else {
+    plan.ttl = std::clamp(ttl, std::min(limits.min_ttl, negative ? limits.max_negative_ttl
+                                                                 : limits.max_ttl),
+                          negative ? limits.max_negative_ttl : limits.max_ttl);
+  }
+  return plan;
 }
 
 std::vector<uint16_t> ttl_offsets(dns::Bytes wire) {

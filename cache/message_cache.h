@@ -30,6 +30,14 @@ struct CacheLimits {
 // does not parse. OPT records do not count.
 std::optional<uint32_t> cache_ttl(dns::Bytes wire, const CacheLimits& limits = {});
 
+// cache_ttl and ttl_offsets from one walk over a message already parsed into `layout`.
+struct TtlPlan {
+  uint32_t ttl = 0;
+  std::vector<uint16_t> ttl_offsets;
+};
+std::optional<TtlPlan> ttl_plan(dns::Bytes wire, const dns::MessageLayout& layout,
+                                const CacheLimits& limits);
+
 // Where each record's TTL lies (OPT records left out); empty if the message is malformed.
 std::vector<uint16_t> ttl_offsets(dns::Bytes wire);
 
