@@ -72,7 +72,7 @@ uint32_t AnswerCache::find_index(const Question& question) const {
   return answers_.find(hash, [&](const AnswerRef& answer) {
     return answer->group == *group && answer->qtype() == question.qtype &&
            answer->qclass() == question.qclass &&
-           dns::equal_ignoring_case(answer->qname(), question.qname);
+           equal_folded(answer->qname(), question.qname);
   });
 }
 

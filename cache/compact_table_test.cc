@@ -6,6 +6,8 @@
 #include <unordered_map>
 
 #include "cache/eviction_order.h"
+#include "cache/key_hash.h"
+#include "dns/name.h"
 
 using namespace vigil;
 using cache::CompactTable;
@@ -108,4 +110,27 @@ TEST_CASE("Compact table: SIEVE evicts in the same order as EvictionOrder") {
   table.clear();
   CHECK(table.size() == 0);
   CHECK(table.victim() == table.kNone);
+}
+
+TEST_CASE("RFC 4343: key hashes and name comparison fold ASCII letters only, eight octets at a time") {
+  std::mt19937_64 random(11);
+  const std::string alphabet = "aZ-9\x7f\xc1\xe1@[`{";
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<uint8_t> a(random() % 40);
+    for (auto& c : a) c = static_cast<uint8_t>(alphabet[random() % alphabet.size()]);
+    std::vector<uint8_t> b = a;
+    for (auto& c : b) {
+      if (random() % 2 == 0) continue;
+      if (c >= 'a' && c <= 'z') c = static_cast<uint8_t>(c - 32);
+      else if (c >= 'A' && c <= 'Z') c = static_cast<uint8_t>(c + 32);
+      else if (random() % 4 == 0) c = static_cast<uint8_t>(c ^ 0x20);  // not a letter: differs
+    }
+    const bool same = vigil::dns::equal_ignoring_case(a, b);
+    CHECK(vigil::cache::equal_folded(a, b) == same);
+    if (same) CHECK(vigil::cache::key_hash(5, 1, a, 1, 1) == vigil::cache::key_hash(5, 1, b, 1, 1));
+  }
+  const std::vector<uint8_t> name{3, 'w', 'w', 'w', 0};
+  CHECK(vigil::cache::key_hash(5, 1, name, 1, 1) != vigil::cache::key_hash(6, 1, name, 1, 1));
+  CHECK(vigil::cache::key_hash(5, 1, name, 1, 1) != vigil::cache::key_hash(5, 2, name, 1, 1));
+  CHECK(vigil::cache::key_hash(5, 1, name, 1, 1) != vigil::cache::key_hash(5, 1, name, 28, 1));
 }
