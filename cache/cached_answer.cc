@@ -33,7 +33,7 @@ AnswerRef CachedAnswer::create(const AnswerParts& parts, ByteLedger& ledger) {
   }
   const std::size_t offsets_bytes = parts.ttl_offsets.size() * sizeof(uint16_t);
   const std::size_t rrsets_bytes = parts.rrsets.size() * sizeof(EntryRef);
-  const std::size_t plain_bytes = plain != nullptr ? sizeof(PlainForm*) : 0;
+  const std::size_t plain_bytes = plain != nullptr ? sizeof(void*) : 0;
   void* memory = ::operator new(sizeof(CachedAnswer) + offsets_bytes + rrsets_bytes + plain_bytes +
                                 parts.wire.size());
   auto* answer = new (memory) CachedAnswer();
@@ -53,7 +53,7 @@ AnswerRef CachedAnswer::create(const AnswerParts& parts, ByteLedger& ledger) {
   auto* trailer = static_cast<uint8_t*>(memory) + sizeof(CachedAnswer);
   if (offsets_bytes > 0) std::memcpy(trailer, parts.ttl_offsets.data(), offsets_bytes);
   if (rrsets_bytes > 0) std::memcpy(trailer + answer->rrsets_at(), parts.rrsets.data(), rrsets_bytes);
-  if (plain != nullptr) std::memcpy(trailer + answer->plain_at(), &plain, sizeof plain);
+  if (plain != nullptr) std::memcpy(trailer + answer->plain_at(), &plain, sizeof(void*));
   if (!parts.wire.empty()) std::memcpy(trailer + answer->wire_at(), parts.wire.data(), parts.wire.size());
   ledger.bytes += answer->allocated_bytes();
   return AnswerRef(answer);
@@ -68,7 +68,7 @@ EntryRef CachedAnswer::rrset(std::size_t i) const {
 PlainForm* CachedAnswer::plain_form() const {
   if (!has_plain_) return nullptr;
   PlainForm* plain = nullptr;
-  std::memcpy(&plain, trailer() + plain_at(), sizeof plain);
+  std::memcpy(&plain, trailer() + plain_at(), sizeof(void*));
   return plain;
 }
 

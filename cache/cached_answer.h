@@ -109,7 +109,8 @@ class CachedAnswer {
   const uint8_t* trailer() const { return reinterpret_cast<const uint8_t*>(this) + sizeof(*this); }
   std::size_t rrsets_at() const { return std::size_t{offset_count_} * sizeof(uint16_t); }
   std::size_t plain_at() const { return rrsets_at() + std::size_t{rrset_count_} * sizeof(EntryRef); }
-  std::size_t wire_at() const { return plain_at() + (has_plain_ ? sizeof(PlainForm*) : 0); }
+  // The plain form's pointer, when there is one (an object pointer has the size of void*).
+  std::size_t wire_at() const { return plain_at() + (has_plain_ ? sizeof(void*) : 0); }
   PlainForm* plain_form() const;
   std::size_t block_size() const { return sizeof(*this) + wire_at() + wire_size_; }
 

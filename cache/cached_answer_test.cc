@@ -54,7 +54,7 @@ TEST_CASE("An answer's block gives back what it was made of") {
     CHECK(answer->group == 9);
     CHECK_FALSE(answer->has_plain_form());
     // One heap block, counted as malloc counts it.
-    CHECK(ledger.bytes == cache::heap_block_bytes(sizeof(cache::CachedAnswer) + 2 * 2 +
+    CHECK(ledger.bytes == cache::heap_block_bytes(sizeof(cache::CachedAnswer) + 2 * sizeof(uint16_t) +
                                                   2 * sizeof(cache::EntryRef) + wire.size()));
     CHECK(ledger.bytes == answer->allocated_bytes());
     const cache::AnswerRef copy = answer;  // shared, not copied

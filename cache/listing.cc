@@ -26,7 +26,8 @@ bool is_named(dns::Bytes entry_name, uint16_t entry_type, dns::Bytes name, uint1
               bool subtree) {
   if (name.empty()) return true;
   if (type != 0 && entry_type != type) return false;
-  return subtree ? dns::is_at_or_below(entry_name, name)
+  const dns::Bytes zone = name;  // with `subtree`, the entries at or below it
+  return subtree ? dns::is_at_or_below(entry_name, zone)
                  : dns::equal_ignoring_case(entry_name, name);
 }
 
