@@ -47,7 +47,13 @@ void answer_clients(dns::Bytes wire, const dns::MessageLayout& layout, bool secu
 
 void store_and_answer(dns::Bytes wire, const dns::MessageLayout& layout) {
   const dns::Bytes qname = layout.question->name(wire);
-  (void)cache::answer_rrsets(wire, kGroup, qname);
+  // The RRsets as the RRset cache reads them from the wire, and their RDATA sets compared.
+  if (const auto rrsets = cache::answer_rrsets(wire, qname)) {
+    for (const auto& rrset : *rrsets) {
+      (void)cache::rrset_records(wire, rrset.offset);
+      (void)cache::has_same_rdata(wire, rrset.offset, wire, rrsets->front().offset);
+    }
+  }
   cache::AnswerCache answers(cache::CacheLimits{.max_bytes = 64 << 10});
   const std::string key =
       cache::question_key(kGroup, qname, layout.question->qtype, layout.question->qclass);
