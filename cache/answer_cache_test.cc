@@ -143,7 +143,7 @@ TEST_CASE("The byte count follows what is allocated, and returns to 0") {
   }
   CHECK(cache.size() == 200);
   CHECK(cache.rrsets().size() == 200);
-  // One block of 48 + 2 + 8 + 59 bytes (128 with malloc's header and rounding), the two table
+  // One block of 40 + 2 + 8 + 51 bytes (112 with malloc's header and rounding), the two table
   // entries: well under the 890 bytes of node-based tables.
   CHECK(cache.bytes() / 200 < 240);
   CHECK(cache.flush(testing::wire_name("example.test."), true) == 200);

@@ -10,14 +10,24 @@ namespace vigil::cache {
 
 namespace {
 
-constexpr std::size_t kMaxRRsetsPerAnswer = std::numeric_limits<uint8_t>::max();
+constexpr std::size_t kMaxRRsetsPerAnswer = 127;  // 7 bits; a CNAME chain has at most 11 links
+constexpr std::size_t kOptFixedFields = 11;      // root name, type, class, TTL, RDLENGTH
+
+bool is_same(const dns::PackedLayout& a, const dns::PackedLayout& b) {
+  return a.question_name_length == b.question_name_length && a.question_end == b.question_end &&
+         a.additional_start == b.additional_start && a.opt_offset == b.opt_offset &&
+         a.opt_end == b.opt_end && a.additional_before_opt == b.additional_before_opt &&
+         a.end == b.end;
+}
 
 }  // namespace
 
 AnswerRef CachedAnswer::create(const AnswerParts& parts, ByteLedger& ledger) {
   if (parts.wire.size() > std::numeric_limits<uint16_t>::max() ||
       parts.ttl_offsets.size() > std::numeric_limits<uint16_t>::max() ||
-      parts.rrsets.size() > kMaxRRsetsPerAnswer) {
+      parts.rrsets.size() > kMaxRRsetsPerAnswer ||
+      parts.packed_layout.question_name_length == 0 ||
+      parts.packed_layout.question_name_length > std::numeric_limits<uint8_t>::max()) {
     return {};
   }
   PlainForm* plain = nullptr;
@@ -43,11 +53,14 @@ AnswerRef CachedAnswer::create(const AnswerParts& parts, ByteLedger& ledger) {
   answer->security = parts.security;
   answer->upstream = parts.upstream;
   answer->group = parts.group;
-  answer->packed_ = parts.packed_layout;
+  answer->additional_start_ = parts.packed_layout.additional_start;
+  answer->opt_offset_ = parts.packed_layout.opt_offset;
+  answer->additional_before_opt_ = parts.packed_layout.additional_before_opt;
+  answer->qname_length_ = static_cast<uint8_t>(parts.packed_layout.question_name_length);
   answer->wire_size_ = static_cast<uint16_t>(parts.wire.size());
   answer->offset_count_ = static_cast<uint16_t>(parts.ttl_offsets.size());
-  answer->rrset_count_ = static_cast<uint8_t>(parts.rrsets.size());
-  answer->has_plain_ = plain != nullptr;
+  answer->rrset_count_ = static_cast<uint8_t>(parts.rrsets.size()) & 0x7f;
+  answer->has_plain_ = plain != nullptr ? 1 : 0;
   answer->refs_ = 1;
   // The trailer is written byte-wise: after the header only the TTL offsets are aligned.
   auto* trailer = static_cast<uint8_t*>(memory) + sizeof(CachedAnswer);
@@ -56,7 +69,26 @@ AnswerRef CachedAnswer::create(const AnswerParts& parts, ByteLedger& ledger) {
   if (plain != nullptr) std::memcpy(trailer + answer->plain_at(), &plain, sizeof(void*));
   if (!parts.wire.empty()) std::memcpy(trailer + answer->wire_at(), parts.wire.data(), parts.wire.size());
   ledger.bytes += answer->allocated_bytes();
-  return AnswerRef(answer);
+  AnswerRef ref(answer);
+  // The offsets left out must follow from the wire form (one question, the OPT record where the
+  // layout says); a message where they do not is not kept.
+  if (!is_same(answer->packed_layout(), parts.packed_layout)) return {};
+  return ref;
+}
+
+dns::PackedLayout CachedAnswer::packed_layout() const {
+  dns::PackedLayout packed;
+  packed.question_name_length = qname_length_;
+  packed.question_end = static_cast<uint16_t>(dns::kHeaderSize + qname_length_ + 4);
+  packed.additional_start = additional_start_;
+  packed.additional_before_opt = additional_before_opt_;
+  packed.end = wire_size_;
+  if (opt_offset_ != 0 && std::size_t{opt_offset_} + kOptFixedFields <= wire_size_) {
+    packed.opt_offset = opt_offset_;
+    packed.opt_end = static_cast<uint16_t>(opt_offset_ + kOptFixedFields +
+                                           dns::read_u16(wire().data() + opt_offset_ + 9));
+  }
+  return packed;
 }
 
 EntryRef CachedAnswer::rrset(std::size_t i) const {
@@ -89,11 +121,11 @@ std::span<const uint16_t> CachedAnswer::plain_ttl_offsets() const {
 }
 
 uint16_t CachedAnswer::qtype() const {
-  return dns::read_u16(wire().data() + dns::kHeaderSize + packed_.question_name_length);
+  return dns::read_u16(wire().data() + dns::kHeaderSize + qname_length_);
 }
 
 uint16_t CachedAnswer::qclass() const {
-  return dns::read_u16(wire().data() + dns::kHeaderSize + packed_.question_name_length + 2);
+  return dns::read_u16(wire().data() + dns::kHeaderSize + qname_length_ + 2);
 }
 
 std::size_t CachedAnswer::allocated_bytes() const {

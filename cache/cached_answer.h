@@ -62,7 +62,9 @@ class CachedAnswer {
 
   // The upstream reply (after scrubbing), TTLs as of `stored_ms`.
   dns::Bytes wire() const { return {trailer() + wire_at(), wire_size_}; }
-  dns::MessageLayout layout() const { return dns::unpack_layout(packed_, wire()); }
+  dns::MessageLayout layout() const { return dns::unpack_layout(packed_layout(), wire()); }
+  // The layout's offsets, from the few the header keeps and the wire form.
+  dns::PackedLayout packed_layout() const;
   std::span<const uint16_t> ttl_offsets() const {
     return {reinterpret_cast<const uint16_t*>(trailer()), offset_count_};
   }
@@ -76,7 +78,7 @@ class CachedAnswer {
   bool has_plain_form() const { return has_plain_; }
 
   // The question, as the upstream echoed it (letter case and all).
-  dns::Bytes qname() const { return wire().subspan(dns::kHeaderSize, packed_.question_name_length); }
+  dns::Bytes qname() const { return wire().subspan(dns::kHeaderSize, qname_length_); }
   uint16_t qtype() const;
   uint16_t qclass() const;
 
@@ -88,7 +90,7 @@ class CachedAnswer {
   // The block and its plain form, as malloc counts them.
   std::size_t allocated_bytes() const;
 
-  // Fields in an order that leaves no padding: the header is 48 bytes.
+  // Fields in an order that leaves no padding: the header is 40 bytes.
   uint64_t stored_ms = 0;
 
  private:
@@ -114,12 +116,16 @@ class CachedAnswer {
   PlainForm* plain_form() const;
   std::size_t block_size() const { return sizeof(*this) + wire_at() + wire_size_; }
 
-  dns::PackedLayout packed_;
+  // Of the packed layout, what the wire form does not tell at once (create checks the rest).
+  uint16_t additional_start_ = 0;
+  uint16_t opt_offset_ = 0;
+  uint16_t additional_before_opt_ = 0;
   uint16_t wire_size_ = 0;
   uint16_t offset_count_ = 0;
   uint16_t refs_ = 0;
-  uint8_t rrset_count_ = 0;
-  bool has_plain_ = false;
+  uint8_t qname_length_ = 0;
+  uint8_t rrset_count_ : 7 = 0;
+  uint8_t has_plain_ : 1 = 0;
 };
 
 // A counted reference to a block; the last one frees it and takes it off the ledger.

@@ -65,8 +65,8 @@ TEST_CASE("An answer's block gives back what it was made of") {
   CHECK(ledger.bytes == 0);
 }
 
-TEST_CASE("A signed answer's block carries its plain form; the header stays 48 bytes") {
-  static_assert(sizeof(cache::CachedAnswer) == 48);
+TEST_CASE("A signed answer's block carries its plain form; the header stays 40 bytes") {
+  static_assert(sizeof(cache::CachedAnswer) == 40);
   cache::ByteLedger ledger;
   const auto wire = testing::answer_to(
       "www.example.test. IN A", LDNS_RCODE_NOERROR,
@@ -94,4 +94,29 @@ TEST_CASE("malloc's view of a request: an 8-byte header, rounded to 16, 32 at le
   CHECK(cache::heap_block_bytes(25) == 48);
   CHECK(cache::heap_block_bytes(120) == 128);
   CHECK(cache::heap_block_bytes(121) == 144);
+}
+
+TEST_CASE("The block keeps a few offsets of the layout and reads the rest from the wire form") {
+  cache::ByteLedger ledger;
+  // As NSD answers: one question, an A record with a compressed owner, an OPT record.
+  std::vector<uint8_t> wire{0x12, 0x34, 0x84, 0x00, 0, 1, 0, 1, 0, 0, 0, 1};
+  const auto qname = testing::wire_name("h7.plain.bench.");
+  wire.insert(wire.end(), qname.begin(), qname.end());
+  wire.insert(wire.end(), {0, 1, 0, 1, 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 10, 0, 0, 7,
+                           0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, 0, 4, 0, 10, 0, 0});
+  const auto parsed = dns::parse_message(wire);
+  REQUIRE(parsed.ok());
+  REQUIRE(parsed.layout.edns);
+  const auto answer = make(wire, {}, ledger);
+  REQUIRE(answer);
+  const auto layout = answer->layout();
+  CHECK(layout.question_end == parsed.layout.question_end);
+  CHECK(layout.additional_start == parsed.layout.additional_start);
+  CHECK(layout.opt_offset == parsed.layout.opt_offset);
+  CHECK(layout.opt_end == parsed.layout.opt_end);
+  CHECK(layout.end == parsed.layout.end);
+  REQUIRE(layout.edns);
+  CHECK(layout.edns->udp_size == 1232);
+  CHECK(layout.edns->dnssec_ok);
+  CHECK(layout.edns->options.size() == 4);
 }
