@@ -1,74 +1,288 @@
 #include "cache/answer_cache.h"
 
 #include <algorithm>
+#include <limits>
+#include <random>
 
 #include "cache/answer_rrsets.h"
+#include "cache/key_hash.h"
+#include "cache/listing.h"
+#include "dns/dnssec_records.h"
+#include "dns/name.h"
+#include "dns/packed_layout.h"
 
 namespace vigil::cache {
 
+namespace {
+
+constexpr std::size_t kMaxIds = std::numeric_limits<uint16_t>::max() + std::size_t{1};
+
+uint64_t random_seed() {
+  std::random_device device;
+  return (uint64_t{device()} << 32) | device();
+}
+
+bool is_expired_past_stale(const CachedAnswer& answer, const CacheLimits& limits, uint64_t now_ms) {
+  return answer.expires_ms() <= now_ms &&
+         now_ms - answer.expires_ms() > uint64_t{limits.stale_max_seconds} * 1000;
+}
+
+}  // namespace
+
+const std::vector<uint8_t>* StaleAnswer::plain() const {
+  static const std::vector<uint8_t> kNone;
+  return plain_form ? &plain_form->wire : &kNone;
+}
+
+AnswerCache::AnswerCache(const CacheLimits& limits)
+    : limits_(limits), seed_(random_seed()), rrsets_(seed_ ^ 0x5bd1e995) {}
+
+AnswerCache::~AnswerCache() = default;
+
 void AnswerCache::set_limits(const CacheLimits& limits) {
-  messages_.set_limits(limits, limits.max_bytes / 2);
-  rrsets_.set_limits(RRsetLimits{limits.max_bytes - limits.max_bytes / 2,
-                                 limits.locked_ttl_percent});
+  limits_ = limits;
+  shrink();
+}
+
+std::optional<uint16_t> AnswerCache::group_id_of(uint64_t group) const {
+  const auto found = std::find(groups_.begin(), groups_.end(), group);
+  if (found == groups_.end()) return std::nullopt;
+  return static_cast<uint16_t>(found - groups_.begin());
+}
+
+std::optional<uint16_t> AnswerCache::intern_group(uint64_t group) {
+  if (auto id = group_id_of(group)) return id;
+  if (groups_.size() == kMaxIds) return std::nullopt;
+  groups_.push_back(group);
+  return static_cast<uint16_t>(groups_.size() - 1);
+}
+
+std::optional<uint16_t> AnswerCache::intern_upstream(const std::string& upstream) {
+  const auto found = std::find(upstreams_.begin(), upstreams_.end(), upstream);
+  if (found != upstreams_.end()) return static_cast<uint16_t>(found - upstreams_.begin());
+  if (upstreams_.size() == kMaxIds) return std::nullopt;
+  upstreams_.push_back(upstream);
+  return static_cast<uint16_t>(upstreams_.size() - 1);
+}
+
+uint32_t AnswerCache::find_index(const Question& question) const {
+  const auto group = group_id_of(question.group_id);
+  if (!group) return answers_.kNone;
+  const uint64_t hash = key_hash(seed_, *group, question.qname, question.qtype, question.qclass);
+  return answers_.find(hash, [&](const AnswerRef& answer) {
+    return answer->group == *group && answer->qtype() == question.qtype &&
+           answer->qclass() == question.qclass &&
+           equal_folded(answer->qname(), question.qname);
+  });
+}
+
+bool AnswerCache::is_current(const CachedAnswer& answer) const {
+  for (std::size_t i = 0; i < answer.rrset_count(); ++i) {
+    if (rrsets_.get(answer.rrset(i)) == nullptr) return false;
+  }
+  return true;
+}
+
+const CachedAnswer* AnswerCache::find(const Question& question, uint64_t now_ms) {
+  const uint32_t at = find_index(question);
+  if (at == answers_.kNone) return nullptr;
+  const CachedAnswer& answer = *answers_.at(at);
+  if (!is_current(answer)) {
+    answers_.erase(at);  // an RRset it holds was replaced or evicted: ask again
+    return nullptr;
+  }
+  if (answer.expires_ms() <= now_ms) {
+    if (is_expired_past_stale(answer, limits_, now_ms)) answers_.erase(at);  // no use even stale
+    return nullptr;
+  }
+  answers_.touch(at);
+  // Its RRsets are in use too: they are not the first to go.
+  for (std::size_t i = 0; i < answer.rrset_count(); ++i) rrsets_.touch(answer.rrset(i));
+  return &answer;
+}
+
+const CachedAnswer* AnswerCache::find(const std::string& key, uint64_t now_ms) {
+  const auto question = question_of(key);
+  return question ? find(*question, now_ms) : nullptr;
+}
+
+std::optional<StaleAnswer> AnswerCache::find_stale(const std::string& key, uint64_t now_ms) const {
+  const auto question = question_of(key);
+  if (!question) return std::nullopt;
+  const uint32_t at = find_index(*question);
+  if (at == answers_.kNone) return std::nullopt;
+  const CachedAnswer& entry = *answers_.at(at);
+  // THREATS rule 13: only data that was validated or proven insecure is served stale.
+  if (entry.security == Security::Unchecked || entry.expires_ms() > now_ms ||
+      is_expired_past_stale(entry, limits_, now_ms)) {
+    return std::nullopt;
+  }
+  StaleAnswer stale;
+  stale.wire.assign(entry.wire().begin(), entry.wire().end());
+  stale.security = entry.security;
+  set_ttls(stale.wire, limits_.stale_ttl);
+  if (entry.has_plain_form()) {
+    auto form = std::make_unique<PlainForm>();
+    form->wire = dns::without_dnssec_records(stale.wire, entry.qtype());
+    const auto parsed = dns::parse_message(form->wire);
+    if (parsed.ok()) {
+      form->layout = parsed.layout;
+      form->ttl_offsets = ttl_offsets(form->wire);
+      stale.plain_form = std::move(form);
+    }
+  }
+  return stale;
 }
 
 StoreResult AnswerCache::store(const std::string& key, uint64_t group_id, dns::Bytes qname,
                                dns::Bytes wire, Security security, uint64_t now_ms,
                                const std::string& upstream) {
   StoreResult result;
-  const CacheLimits& limits = messages_.limits();
-  if (limits.max_bytes == 0) return result;
-  auto rrsets = answer_rrsets(wire, group_id, qname);
-  if (!rrsets) return result;
-  std::vector<std::shared_ptr<const CachedRRset>> standing;
-  for (auto& rrset : *rrsets) {
-    // THREATS rule 13: the same clamps as the answer's.
-    const uint32_t ttl = std::clamp(rrset.ttl, std::min(limits.min_ttl, limits.max_ttl),
-                                    limits.max_ttl);
-    if (ttl == 0) continue;
-    const Trust trust = rrset.trust;
-    std::string rrset_key = rrset.key;
-    auto offered = rrsets_.offer(std::move(rrset), security, ttl, upstream, now_ms);
+  if (limits_.max_bytes == 0) return result;
+  // The key is read back from the wire form: it must be the wire's question.
+  const auto question = question_of(key);
+  const auto parsed = dns::parse_message(wire);
+  if (!question || !parsed.ok() || !parsed.layout.question || question->group_id != group_id ||
+      parsed.layout.question->qtype != question->qtype ||
+      parsed.layout.question->qclass != question->qclass ||
+      !dns::equal_ignoring_case(parsed.layout.question->name(wire), question->qname)) {
+    return result;
+  }
+  const auto rrsets = answer_rrsets(wire, parsed.layout, qname);
+  const auto packed = dns::pack_layout(parsed.layout);
+  auto plan = ttl_plan(wire, parsed.layout, limits_);
+  const auto group = intern_group(group_id);
+  const auto source = intern_upstream(upstream);
+  if (!rrsets || !packed || !plan || !group || !source) return result;
+
+  // THREATS rule 13: the RRsets get the same clamps as the answer.
+  std::vector<uint32_t> ttls;
+  std::size_t kept = 0;
+  for (const auto& rrset : *rrsets) {
+    ttls.push_back(std::clamp(rrset.ttl, std::min(limits_.min_ttl, limits_.max_ttl), limits_.max_ttl));
+    kept += ttls.back() != 0;
+  }
+  std::vector<EntryRef> refs(kept);
+  AnswerParts parts{wire, *packed, plan->ttl_offsets, refs, {}, now_ms, plan->ttl, security,
+                    *source, *group};
+  if (dns::has_dnssec_records(wire, question->qtype)) {
+    parts.plain_wire = dns::without_dnssec_records(wire, question->qtype);
+  }
+  AnswerRef answer = CachedAnswer::create(parts, ledger_);
+  // Half of the budget at most for one answer (and its RRsets).
+  if (!answer || answer->allocated_bytes() + CompactTable<AnswerRef>::kEntryBytes >
+                     limits_.max_bytes / 2) {
+    return result;
+  }
+
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < rrsets->size(); ++i) {
+    if (ttls[i] == 0) continue;
+    const AnswerRRset& rrset = (*rrsets)[i];
+    const auto offered = rrsets_.offer(answer, rrset, ttls[i], limits_.locked_ttl_percent);
     if (offered.outcome == Offer::Refused) {
-      result.refused.push_back({std::move(rrset_key), security, trust, offered.standing});
+      const CachedRRset& standing = *rrsets_.get(offered.standing);
+      result.refused.push_back(
+          {question_key(group_id, rrset.owner.view(), rrset.type, rrset.rclass), security,
+           rrset.trust,
+           {standing.security(), standing.trust, upstream_name(standing.answer->upstream)}});
     } else {
-      standing.push_back(std::move(offered.standing));
+      answer.set_rrset(next++, offered.standing);
     }
   }
-  if (!result.refused.empty()) return result;
-  messages_.store(key, wire, security, now_ms, upstream, std::move(standing));
-  result.stored = true;
+  if (result.refused.empty()) {
+    result.stored = true;
+    if (answer->original_ttl > 0) {
+      if (const uint32_t at = find_index(*question); at != answers_.kNone) answers_.erase(at);
+      answers_.insert(key_hash(seed_, *group, question->qname, question->qtype, question->qclass),
+                      std::move(answer));
+    }
+  }
+  shrink();
   return result;
 }
 
-std::size_t AnswerCache::flush_unvalidated_from(const std::string& upstream) {
-  rrsets_.flush_unvalidated_from(upstream);
-  return messages_.flush_unvalidated_from(upstream);
+void AnswerCache::shrink() {
+  while (bytes() > limits_.max_bytes) {
+    // In turn, so that neither side's blocks and entries crowd out the other's.
+    if (evict_rrset_next_ && rrsets_.evict_one()) {
+      evict_rrset_next_ = false;
+      continue;
+    }
+    evict_rrset_next_ = true;
+    const uint32_t victim = answers_.victim();
+    if (victim != answers_.kNone) {
+      answers_.erase(victim);
+      ++evictions_;
+    } else if (!rrsets_.evict_one()) {
+      break;
+    }
+  }
 }
 
-std::vector<std::string> AnswerCache::dump(uint64_t now_ms) const {
-  auto lines = rrsets_.dump(now_ms);
-  auto answers = messages_.dump(now_ms);
-  lines.insert(lines.end(), answers.begin(), answers.end());
-  return lines;
+void AnswerCache::erase_answers_if(const auto& pred, std::size_t& erased) {
+  std::vector<uint32_t> doomed;
+  answers_.for_each([&](uint32_t at, const AnswerRef& answer) {
+    if (pred(*answer)) doomed.push_back(at);
+  });
+  for (const uint32_t at : doomed) answers_.erase(at);
+  erased = doomed.size();
 }
+
+std::size_t AnswerCache::flush_unvalidated_from(const std::string& upstream) {
+  const auto found = std::find(upstreams_.begin(), upstreams_.end(), upstream);
+  if (found == upstreams_.end()) return 0;
+  const auto id = static_cast<uint16_t>(found - upstreams_.begin());
+  rrsets_.erase_if([&](const CachedRRset& rrset) {
+    return rrset.answer->upstream == id && rrset.security() != Security::Secure;
+  });
+  std::size_t erased = 0;
+  erase_answers_if([&](const CachedAnswer& answer) {
+    return answer.upstream == id && answer.security != Security::Secure;
+  }, erased);
+  return erased;
+}
+
+std::vector<std::string> AnswerCache::dump(uint64_t now_ms) const { return lookup({}, 0, now_ms); }
 
 std::vector<std::string> AnswerCache::lookup(dns::Bytes name, uint16_t type,
                                              uint64_t now_ms) const {
-  auto lines = rrsets_.lookup(name, type, now_ms);
-  auto answers = messages_.lookup(name, type, now_ms);
-  lines.insert(lines.end(), answers.begin(), answers.end());
+  std::vector<std::string> lines;
+  rrsets_.for_each([&](const CachedRRset& rrset) {
+    if (rrset.expires_ms() <= now_ms || !is_named(owner_of(rrset).view(), rrset.type, name, type, false)) {
+      return;
+    }
+    auto block = rrset_listing(rrset, upstream_name(rrset.answer->upstream), now_ms);
+    lines.insert(lines.end(), block.begin(), block.end());
+  });
+  answers_.for_each([&](uint32_t, const AnswerRef& answer) {
+    // An answer built on a replaced RRset is never answered again: not listed either.
+    if (answer->expires_ms() <= now_ms || !is_current(*answer) ||
+        !is_named(answer->qname(), answer->qtype(), name, type, false)) {
+      return;
+    }
+    auto block = answer_listing(*answer, upstream_name(answer->upstream), now_ms);
+    lines.insert(lines.end(), block.begin(), block.end());
+  });
   return lines;
 }
 
 std::size_t AnswerCache::flush(dns::Bytes name, bool subtree) {
-  rrsets_.flush(name, subtree);
-  return messages_.flush(name, subtree);
+  rrsets_.erase_if([&](const CachedRRset& rrset) {
+    return is_named(owner_of(rrset).view(), rrset.type, name, 0, subtree);
+  });
+  std::size_t erased = 0;
+  erase_answers_if([&](const CachedAnswer& answer) {
+    return is_named(answer.qname(), answer.qtype(), name, 0, subtree);
+  }, erased);
+  return erased;
 }
 
 void AnswerCache::clear() {
   rrsets_.clear();
-  messages_.clear();
+  answers_.clear();
+  groups_.clear();
+  upstreams_.clear();
 }
 
 }  // namespace vigil::cache

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <optional>
 #include <string>
 
 #include "dns/query.h"
@@ -42,6 +44,28 @@ inline KeyedQuestion keyed_question(const std::string& key) {
   return {dns::Bytes(bytes + kGroup, end - kGroup - 4),
           static_cast<uint16_t>(bytes[end - 4] << 8 | bytes[end - 3]),
           static_cast<uint16_t>(bytes[end - 2] << 8 | bytes[end - 1])};
+}
+
+// A question as the per-question tables take it without building a key.
+struct Question {
+  uint64_t group_id = 0;
+  dns::Bytes qname;  // any letter case
+  uint16_t qtype = 0;
+  uint16_t qclass = 0;
+};
+
+inline Question question_of(uint64_t group_id, const dns::QueryInfo& query) {
+  return {group_id, query.qname.view(), query.qtype, query.qclass};
+}
+
+// The question of a key made by question_key (its name points into `key`); nullopt if `key`
+// was not made by question_key.
+inline std::optional<Question> question_of(const std::string& key) {
+  const KeyedQuestion keyed = keyed_question(key);
+  if (keyed.qname.empty()) return std::nullopt;
+  Question question{0, keyed.qname, keyed.qtype, keyed.qclass};
+  std::memcpy(&question.group_id, key.data(), sizeof question.group_id);
+  return question;
 }
 
 }  // namespace vigil::cache

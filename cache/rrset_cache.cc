@@ -1,9 +1,9 @@
 #include "cache/rrset_cache.h"
 
-#include "cache/listing.h"
-#include "cache/question_key.h"
-#include "dns/ldns_ptr.h"
-#include "dns/name.h"
+#include <algorithm>
+#include <limits>
+
+#include "cache/key_hash.h"
 
 namespace vigil::cache {
 
@@ -15,125 +15,83 @@ int rank(Security security, Trust trust) {
   return static_cast<int>(security) * 2 + static_cast<int>(trust);
 }
 
-std::size_t cost(const std::string& key, const CachedRRset& rrset) {
-  // The shared CachedRRset (with its control block), the key, the records, the fingerprint and
-  // the upstream's name, each on the heap.
-  return kTableEntryBytes + sizeof(std::shared_ptr<CachedRRset>) + sizeof(CachedRRset) +
-         5 * kHeapBlockBytes +
-         key.size() + rrset.rrset.records.size() + rrset.rrset.fingerprint.size() +
-         rrset.upstream.size();
+uint32_t lock_ms(uint32_t ttl, unsigned locked_ttl_percent) {
+  return static_cast<uint32_t>(
+      std::min<uint64_t>(uint64_t{ttl} * 10 * locked_ttl_percent, std::numeric_limits<uint32_t>::max()));
 }
 
 }  // namespace
 
-void RRsetCache::set_limits(const RRsetLimits& limits) {
-  limits_ = limits;
-  entries_.shrink_to(limits_.max_bytes);
+dns::WireName owner_of(const CachedRRset& rrset) {
+  dns::WireName owner;
+  if (!read_name(rrset.answer->wire(), rrset.offset, owner)) owner.length = 0;
+  return owner;
 }
 
-OfferResult RRsetCache::offer(AnswerRRset rrset, Security security, uint32_t ttl,
-                              const std::string& upstream, uint64_t now_ms) {
-  auto fresh = std::make_shared<CachedRRset>();
-  fresh->security = security;
-  fresh->upstream = upstream;
-  fresh->stored_ms = now_ms;
-  fresh->expires_ms = now_ms + uint64_t{ttl} * 1000;
-  fresh->locked_until_ms = now_ms + uint64_t{ttl} * 10 * limits_.locked_ttl_percent;
-  // The table holds the key: the stored copy does not keep a second one.
-  const std::string key = std::move(rrset.key);
-  fresh->rrset = StoredRRset{std::move(rrset.records), std::move(rrset.fingerprint), rrset.trust};
+uint64_t RRsetCache::hash(uint16_t group, dns::Bytes owner, uint16_t type, uint16_t rclass) const {
+  return key_hash(seed_, group, owner, type, rclass);
+}
 
-  auto* slot = entries_.find(key);
-  if (slot == nullptr || slot->value.rrset->expires_ms <= now_ms) {
-    put(key, fresh);
-    return {Offer::Stored, fresh};
+uint32_t RRsetCache::find_index(uint16_t group, dns::Bytes owner, uint16_t type,
+                                uint16_t rclass) const {
+  return entries_.find(hash(group, owner, type, rclass), [&](const CachedRRset& rrset) {
+    if (rrset.type != type || rrset.rclass != rclass || rrset.answer->group != group) return false;
+    const dns::WireName cached = owner_of(rrset);
+    return cached.length == owner.size() &&
+           std::equal(owner.begin(), owner.end(), cached.view().begin());
+  });
+}
+
+const CachedRRset* RRsetCache::find(uint16_t group, dns::Bytes owner, uint16_t type,
+                                    uint16_t rclass, uint64_t now_ms) const {
+  const uint32_t at = find_index(group, owner, type, rclass);
+  if (at == entries_.kNone || entries_.at(at).expires_ms() <= now_ms) return nullptr;
+  return &entries_.at(at);
+}
+
+EntryRef RRsetCache::insert(uint64_t hash, CachedRRset rrset) {
+  return entries_.insert(hash, std::move(rrset));
+}
+
+OfferResult RRsetCache::offer(const AnswerRef& answer, const AnswerRRset& rrset, uint32_t ttl,
+                              unsigned locked_ttl_percent) {
+  const uint64_t now_ms = answer->stored_ms;
+  CachedRRset fresh{answer, ttl, lock_ms(ttl, locked_ttl_percent), rrset.offset, rrset.type,
+                    rrset.rclass, rrset.trust};
+  const uint64_t key_hash = hash(answer->group, rrset.owner.view(), rrset.type, rrset.rclass);
+  const uint32_t at = find_index(answer->group, rrset.owner.view(), rrset.type, rrset.rclass);
+  if (at == entries_.kNone || entries_.at(at).expires_ms() <= now_ms) {
+    if (at != entries_.kNone) erase(at);
+    return {Offer::Stored, insert(key_hash, std::move(fresh))};
   }
-  CachedRRset& cached = *slot->value.rrset;
-  const int offered_rank = rank(security, fresh->rrset.trust);
-  const int cached_rank = rank(cached.security, cached.rrset.trust);
-  if (cached.rrset.fingerprint == fresh->rrset.fingerprint) {
+  CachedRRset& cached = entries_.at(at);
+  const int offered_rank = rank(answer->security, rrset.trust);
+  const int cached_rank = rank(cached.security(), cached.trust);
+  if (has_same_rdata(cached.answer->wire(), cached.offset, answer->wire(), rrset.offset)) {
     if (offered_rank >= cached_rank) {
-      // Same data: refreshed in place, so the answers built on it stay valid.
-      const auto lock = cached.locked_until_ms;
-      cached = *fresh;
-      cached.locked_until_ms = std::max(lock, fresh->locked_until_ms);
-      entries_.set_cost(*slot, cost(key, cached));
+      // Same data: refreshed in place (now read from the new answer), so the answers built on
+      // it stay valid; the lock runs to the later of the two ends.
+      const uint64_t locked_until = std::max(cached.locked_until_ms(), now_ms + fresh.lock_ms);
+      fresh.lock_ms = static_cast<uint32_t>(
+          std::min<uint64_t>(locked_until - now_ms, std::numeric_limits<uint32_t>::max()));
+      cached = std::move(fresh);
     }
-    entries_.touch(*slot);
-    return {Offer::Same, slot->value.rrset};
+    entries_.touch(at);
+    return {Offer::Same, entries_.ref_of(at)};
   }
   const bool replace = offered_rank > cached_rank ||
-                       (offered_rank == cached_rank && now_ms >= cached.locked_until_ms);
-  if (!replace) return {Offer::Refused, slot->value.rrset};
-  put(key, fresh);
-  return {Offer::Stored, fresh};
+                       (offered_rank == cached_rank && now_ms >= cached.locked_until_ms());
+  if (!replace) return {Offer::Refused, entries_.ref_of(at)};
+  erase(at);
+  return {Offer::Stored, insert(key_hash, std::move(fresh))};
 }
 
-void RRsetCache::put(const std::string& key, std::shared_ptr<CachedRRset> rrset) {
-  entries_.erase(key);
-  const std::size_t bytes = cost(key, *rrset);
-  if (bytes > limits_.max_bytes) return;
-  entries_.put(key, Held(std::move(rrset)), bytes);
-  entries_.shrink_to(limits_.max_bytes);
-}
-
-std::shared_ptr<const CachedRRset> RRsetCache::find(const std::string& key,
-                                                    uint64_t now_ms) const {
-  const auto* slot = entries_.find(key);
-  if (slot == nullptr || slot->value.rrset->expires_ms <= now_ms) return nullptr;
-  return slot->value.rrset;
-}
-
-std::size_t RRsetCache::flush_unvalidated_from(const std::string& upstream) {
-  return entries_.erase_if([&](const std::string&, const Held& held) {
-    return held.rrset->upstream == upstream && held.rrset->security != Security::Secure;
-  });
-}
-
-std::vector<std::string> RRsetCache::listing(const std::string& key, const CachedRRset& rrset,
-                                             uint64_t now_ms) const {
-  const KeyedQuestion keyed = keyed_question(key);
-  const dns::LdnsStr type(ldns_rr_type2str(static_cast<ldns_rr_type>(keyed.qtype)));
-  std::vector<std::string> lines{
-      "; rrset " + dns::to_text(keyed.qname) + " " + type.get() +
-      " security=" + to_string(rrset.security) +
-      " trust=" + (rrset.rrset.trust == Trust::Answer ? "answer" : "chain") +
-      " upstream=" + (rrset.upstream.empty() ? "-" : rrset.upstream) +
-      " ttl=" + std::to_string((rrset.expires_ms - now_ms) / 1000) +
-      (now_ms < rrset.locked_until_ms ? " locked" : "")};
-  const auto elapsed = static_cast<uint32_t>((now_ms - rrset.stored_ms) / 1000);
-  const auto& records = rrset.rrset.records;
-  std::size_t position = 0;
-  while (position < records.size()) {
-    ldns_rr* parsed = nullptr;
-    if (ldns_wire2rr(&parsed, records.data(), records.size(), &position, LDNS_SECTION_ANSWER) !=
-        LDNS_STATUS_OK) {
-      break;
-    }
-    const dns::LdnsRr rr(parsed);
-    lines.push_back(record_line(rr.get(), elapsed));
-  }
-  return lines;
-}
-
-std::vector<std::string> RRsetCache::dump(uint64_t now_ms) const {
-  return lookup({}, 0, now_ms);
-}
-
-std::vector<std::string> RRsetCache::lookup(dns::Bytes name, uint16_t type,
-                                            uint64_t now_ms) const {
-  std::vector<std::string> lines;
-  entries_.for_each([&](const std::string& key, const Held& held) {
-    if (held.rrset->expires_ms <= now_ms || !is_named(key, name, type, false)) return;
-    auto block = listing(key, *held.rrset, now_ms);
-    lines.insert(lines.end(), block.begin(), block.end());
-  });
-  return lines;
-}
-
-std::size_t RRsetCache::flush(dns::Bytes name, bool subtree) {
-  return entries_.erase_if(
-      [&](const std::string& key, const Held&) { return is_named(key, name, 0, subtree); });
+bool RRsetCache::evict_one() {
+  const uint32_t victim = entries_.victim();
+  if (victim == entries_.kNone) return false;
+  erase(victim);
+  ++evictions_;
+  return true;
 }
 
 void RRsetCache::clear() { entries_.clear(); }

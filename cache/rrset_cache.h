@@ -1,47 +1,36 @@
 // The RRset cache: every RRset of the cached answers, keyed by (upstream group, owner, type,
-// class), with its security status, its source (which upstream; the answer to the exact question
-// or learned along a chain) and its absolute expiry. It decides which copy of an RRset stands
-// when two answers disagree, so that nothing a forged or lower-ranked answer says replaces what
-// the cache holds (THREATS rules 9-13). Loop-thread only; the clock is passed in.
+// class), with its rank (security status, then whether it answered the exact question or was
+// learned along a chain) and its expiry. An entry holds no copy of its records: it points into
+// the wire form of the answer that brought them (kept alive by reference count). It decides
+// which copy of an RRset stands when two answers disagree, so that nothing a forged or
+// lower-ranked answer says replaces what the cache holds (THREATS rules 9-13). Loop-thread only;
+// the clock is passed in.
 #pragma once
 
 #include <cstdint>
-#include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "cache/answer_rrsets.h"
-#include "cache/budgeted_table.h"
+#include "cache/cached_answer.h"
+#include "cache/compact_table.h"
 #include "cache/security.h"
-#include "dns/wire.h"
 
 namespace vigil::cache {
 
-// What the cache keeps of an AnswerRRset: its key is the table's, its TTL is in the expiry.
-struct StoredRRset {
-  std::vector<uint8_t> records;  // the records and then their RRSIGs, uncompressed wire form
-  std::string fingerprint;       // the RDATA set, sorted and case-folded
-  Trust trust = Trust::Chain;
-};
-
 struct CachedRRset {
-  StoredRRset rrset;
-  Security security = Security::Unchecked;
-  std::string upstream;
-  uint64_t stored_ms = 0;
-  uint64_t expires_ms = 0;
-  uint64_t locked_until_ms = 0;
-  // False once another copy replaced it or it was evicted: the cached answers built on it are
-  // then answered again from upstream.
-  bool current = true;
-};
+  AnswerRef answer;       // whose wire form holds the records; its security, source and time
+  uint32_t ttl = 0;       // seconds after the answer's stored_ms, after the cache's clamps
+  uint32_t lock_ms = 0;   // locked for this long after the answer's stored_ms
+  uint16_t offset = 0;    // its first record in the answer's wire form
+  uint16_t type = 0;      // the type (for RRSIGs, the type they cover)
+  uint16_t rclass = 0;
+  Trust trust = Trust::Chain;
 
-struct RRsetLimits {
-  std::size_t max_bytes = 16u << 20;
-  // Like PowerDNS's locked TTL: for this share of its TTL a cached RRset is not replaced by a
-  // different copy of the same rank (a spoofed answer to another question cannot overwrite it).
-  unsigned locked_ttl_percent = 10;
+  Security security() const { return answer->security; }
+  uint64_t stored_ms() const { return answer->stored_ms; }
+  uint64_t expires_ms() const { return answer->stored_ms + uint64_t{ttl} * 1000; }
+  uint64_t locked_until_ms() const { return answer->stored_ms + lock_ms; }
 };
 
 enum class Offer : uint8_t {
@@ -52,54 +41,67 @@ enum class Offer : uint8_t {
 
 struct OfferResult {
   Offer outcome = Offer::Stored;
-  std::shared_ptr<const CachedRRset> standing;  // the copy the cache holds after the offer
+  EntryRef standing;  // the entry the cache holds after the offer
 };
 
 class RRsetCache {
  public:
-  explicit RRsetCache(RRsetLimits limits = {}) : limits_(limits) {}
-  void set_limits(const RRsetLimits& limits);
+  explicit RRsetCache(uint64_t hash_seed = 0) : seed_(hash_seed) {}
 
   // RFC 2181 5.4.1, in order: an expired copy is replaced; a copy with the same data is kept
   // (and refreshed by an offer that ranks as high); a higher rank replaces a different copy; an
   // equal rank replaces it once its lock ran out; a lower rank never does. Rank is the security
-  // status first, then Trust. `ttl` is the RRset's TTL after the cache's clamps.
-  OfferResult offer(AnswerRRset rrset, Security security, uint32_t ttl, const std::string& upstream,
-                    uint64_t now_ms);
+  // status first, then Trust. `rrset` lies in `answer`'s wire form; `ttl` is its TTL after the
+  // cache's clamps; the offer is made at the answer's stored_ms. Like PowerDNS's locked TTL: for
+  // `locked_ttl_percent` of its TTL a cached RRset is not replaced by a different copy of the
+  // same rank (a spoofed answer to another question cannot overwrite it).
+  OfferResult offer(const AnswerRef& answer, const AnswerRRset& rrset, uint32_t ttl,
+                    unsigned locked_ttl_percent);
 
-  std::shared_ptr<const CachedRRset> find(const std::string& key, uint64_t now_ms) const;
+  // The unexpired entry for the key, or nullptr. `owner` in lower case.
+  const CachedRRset* find(uint16_t group, dns::Bytes owner, uint16_t type, uint16_t rclass,
+                          uint64_t now_ms) const;
+  // The entry `ref` names, if it is still the same (not replaced, evicted or flushed), or nullptr.
+  const CachedRRset* get(EntryRef ref) const {
+    return entries_.is_live(ref) ? &entries_.at(ref.index) : nullptr;
+  }
+  void touch(EntryRef ref) { entries_.touch(ref.index); }
 
-  // THREATS rule 6: forgets the RRsets from `upstream` that were not validated as secure.
-  std::size_t flush_unvalidated_from(const std::string& upstream);
-  // For the control tool; see MessageCache.
-  std::vector<std::string> dump(uint64_t now_ms) const;
-  std::vector<std::string> lookup(dns::Bytes name, uint16_t type, uint64_t now_ms) const;
-  std::size_t flush(dns::Bytes name, bool subtree);
+  // Evicts one entry (SIEVE); false if there is none.
+  bool evict_one();
+  // Erases every entry for which pred(entry) holds; returns how many.
+  template <typename Pred>
+  std::size_t erase_if(Pred pred) {
+    std::vector<uint32_t> doomed;
+    entries_.for_each([&](uint32_t at, const CachedRRset& rrset) {
+      if (pred(rrset)) doomed.push_back(at);
+    });
+    for (const uint32_t at : doomed) erase(at);
+    return doomed.size();
+  }
+  template <typename F>
+  void for_each(F f) const {
+    entries_.for_each([&](uint32_t, const CachedRRset& rrset) { f(rrset); });
+  }
   void clear();
 
   std::size_t size() const { return entries_.size(); }
-  std::size_t bytes() const { return entries_.bytes(); }
-  uint64_t evictions() const { return entries_.evictions(); }
+  // The entries' own bytes; the answers they point into are counted with the answers.
+  std::size_t entry_bytes() const { return entries_.size() * CompactTable<CachedRRset>::kEntryBytes; }
+  uint64_t evictions() const { return evictions_; }
 
  private:
-  // Marks its RRset as no longer current when it leaves the cache (replaced, evicted, flushed).
-  struct Held {
-    std::shared_ptr<CachedRRset> rrset;
-    explicit Held(std::shared_ptr<CachedRRset> held) : rrset(std::move(held)) {}
-    Held(Held&&) noexcept = default;
-    Held& operator=(Held&&) noexcept = default;
-    ~Held() {
-      if (rrset) rrset->current = false;
-    }
-  };
+  uint64_t hash(uint16_t group, dns::Bytes owner, uint16_t type, uint16_t rclass) const;
+  uint32_t find_index(uint16_t group, dns::Bytes owner, uint16_t type, uint16_t rclass) const;
+  EntryRef insert(uint64_t hash, CachedRRset rrset);
+  void erase(uint32_t at) { entries_.erase(at); }
 
-  void put(const std::string& key, std::shared_ptr<CachedRRset> rrset);
-  std::vector<std::string> listing(const std::string& key, const CachedRRset& rrset,
-                                   uint64_t now_ms) const;
-
-  RRsetLimits limits_;
-  BudgetedTable<Held> entries_;
+  uint64_t seed_;
+  CompactTable<CachedRRset> entries_;
+  uint64_t evictions_ = 0;
 };
 
+// The owner of a cached RRset, in lower case.
+dns::WireName owner_of(const CachedRRset& rrset);
 
 }  // namespace vigil::cache

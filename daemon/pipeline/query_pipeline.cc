@@ -147,7 +147,7 @@ bool QueryPipeline::answer_from_cache(const std::shared_ptr<UpstreamGroup>& grou
   if (context_.answers == nullptr || query.checking_disabled()) return false;
   const uint64_t now = uv_now(context_.io.loop);
   const cache::CachedAnswer* cached =
-      context_.answers->find(cache::question_key(group->id, query), now);
+      context_.answers->find(cache::question_of(group->id, query), now);
   if (cached == nullptr) {
     if (from_client) ++context_.stats.cache_misses;
     return false;
@@ -156,9 +156,9 @@ bool QueryPipeline::answer_from_cache(const std::shared_ptr<UpstreamGroup>& grou
     ++context_.stats.cache_hits;
     ++context_.stats.answers;
   }
-  sink(client_answer(cached->wire, cached->layout(), query, transport,
+  sink(client_answer(cached->wire(), cached->layout(), query, transport,
                      cached->security == cache::Security::Secure, std::nullopt,
-                     PreparedForms{cached->plain(), cached->plain_layout(), cached->ttl_offsets,
+                     PreparedForms{cached->plain(), cached->plain_layout(), cached->ttl_offsets(),
                                    cached->plain_ttl_offsets(), cached->age_seconds(now)}));
   if (config_->prefetch && is_due_for_prefetch(*cached, now)) {
     cached->prefetched = true;
@@ -172,7 +172,7 @@ bool QueryPipeline::answer_from_cache(const std::shared_ptr<UpstreamGroup>& grou
 bool QueryPipeline::is_due_for_prefetch(const cache::CachedAnswer& cached, uint64_t now_ms) {
   constexpr uint32_t kMinPrefetchTtl = 5;  // shorter TTLs are not worth a second query
   return !cached.prefetched && cached.original_ttl >= kMinPrefetchTtl &&
-         (cached.expires_ms - now_ms) * 10 < uint64_t{cached.original_ttl} * 1000;
+         (cached.expires_ms() - now_ms) * 10 < uint64_t{cached.original_ttl} * 1000;
 }
 
 // A task with no waiters: its answer goes to the cache only.

@@ -570,9 +570,9 @@ void QueryTask::store_in_cache(dns::Bytes reply, const dns::MessageLayout& layou
                     describe(), upstream, dns::to_text(keyed.qname), keyed.qtype,
                     cache::to_string(refused.offered_security),
                     refused.offered_trust == cache::Trust::Answer ? "answer" : "chain",
-                    cache::to_string(refused.standing->security),
-                    refused.standing->rrset.trust == cache::Trust::Answer ? "answer" : "chain",
-                    refused.standing->upstream));
+                    cache::to_string(refused.standing.security),
+                    refused.standing.trust == cache::Trust::Answer ? "answer" : "chain",
+                    refused.standing.upstream));
   }
 }
 

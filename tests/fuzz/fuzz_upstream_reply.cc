@@ -48,7 +48,13 @@ void answer_clients(dns::Bytes wire, const dns::MessageLayout& layout, bool secu
 
 void store_and_answer(dns::Bytes wire, const dns::MessageLayout& layout) {
   const dns::Bytes qname = layout.question->name(wire);
-  (void)cache::answer_rrsets(wire, kGroup, qname);
+  // The RRsets as the RRset cache reads them from the wire, and their RDATA sets compared.
+  if (const auto rrsets = cache::answer_rrsets(wire, qname)) {
+    for (const auto& rrset : *rrsets) {
+      (void)cache::rrset_records(wire, rrset.offset);
+      (void)cache::has_same_rdata(wire, rrset.offset, wire, rrsets->front().offset);
+    }
+  }
   cache::AnswerCache answers(cache::CacheLimits{.max_bytes = 64 << 10});
   const std::string key =
       cache::question_key(kGroup, qname, layout.question->qtype, layout.question->qclass);
@@ -59,9 +65,9 @@ void store_and_answer(dns::Bytes wire, const dns::MessageLayout& layout) {
   const uint64_t later = kNowMs + 30'000;
   if (const cache::CachedAnswer* cached = answers.find(key, later)) {
     const dns::QueryInfo client = client_question(wire, layout, false);
-    (void)client_answer(cached->wire, cached->layout(), client, Transport::Udp,
+    (void)client_answer(cached->wire(), cached->layout(), client, Transport::Udp,
                         cached->security == cache::Security::Secure, std::nullopt,
-                        PreparedForms{cached->plain(), cached->plain_layout(), cached->ttl_offsets,
+                        PreparedForms{cached->plain(), cached->plain_layout(), cached->ttl_offsets(),
                                       cached->plain_ttl_offsets(), cached->age_seconds(later)});
   }
   (void)answers.find_stale(key, kNowMs + 100'000'000);
