@@ -87,7 +87,7 @@ void Daemon::rebuild_anchor_set(const Config& config) {
 
 Daemon::~Daemon() {
   control_.reset();  // removes the socket file
-  stop_workers();    // the other workers' loops end and free their handles on their threads
+  stop_workers();    // the other workers' threads end (if run() did not stop them already)
   // Worker 0's tasks first (they hold reply sinks into the listeners), then its listeners, then
   // the main loop.
   main_worker().shutdown();
@@ -97,7 +97,7 @@ Daemon::~Daemon() {
   anchor_tracker_.stop();
   pin_watch_.stop();
   uv_run(&loop_, UV_RUN_DEFAULT);  // run the close callbacks
-  workers_.resize(1);              // the others closed their own loops
+  workers_.resize(1);  // the others free their handles and close their loops (~Worker)
   uv_loop_close(&loop_);
 }
 
