@@ -15,10 +15,14 @@ namespace vigil {
 
 namespace {
 
-cache::CacheLimits cache_limits(const Config& config) {
-  return {static_cast<std::size_t>(config.cache_size), config.cache_min_ttl,
-          config.cache_max_ttl,  config.cache_max_negative_ttl, config.cache_locked_ttl,
-          config.serve_stale, config.serve_stale_ttl};
+std::vector<std::unique_ptr<Worker>> make_workers(uv_loop_t* main_loop, const Loggers& loggers,
+                                                  const std::shared_ptr<const Config>& config) {
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned index = 0; index < config->threads; ++index) {
+    workers.push_back(std::make_unique<Worker>(index, config->threads,
+                                               index == 0 ? main_loop : nullptr, loggers, config));
+  }
+  return workers;
 }
 
 std::string addresses_text(const std::vector<SocketAddress>& addresses) {
@@ -51,24 +55,13 @@ Daemon::Daemon(CommandLine command_line, Config config, const Loggers& loggers)
     : command_line_(std::move(command_line)),
       config_(std::make_shared<const Config>(std::move(config))),
       log_(loggers),
-      security_(loggers),
-      receive_buffer_(65536),
+      workers_(make_workers(&loop_, loggers, config_)),
       anchor_tracker_(&loop_, loggers, config_->dnssec == DnssecMode::Validate
                                            ? config_->trust_anchor_state_dir
                                            : std::string()),
-      context_{UpstreamIo{&loop_, random_, receive_buffer_, config_->outgoing_port_low,
-                          config_->outgoing_port_high},
-               stats_, log_, security_, &validation_},
-      pin_watch_(&loop_, log_, security_, stats_),
+      pin_watch_(&loop_, log_, main_worker().security(), main_worker().stats()),
       log_level_(config_->log_level) {
   uv_loop_init(&loop_);
-  validation_.key_cache = &key_cache_;
-  validation_.bogus_cache = &bogus_cache_;
-  context_.answers = &answer_cache_;
-  answer_cache_.set_limits(cache_limits(*config_));
-  context_.near_misses = &near_miss_watch_;
-  near_miss_watch_.set_threshold(config_->near_miss_threshold);
-  validation_.stats = &stats_;
   set_trust_anchors(*config_);
 }
 
@@ -77,67 +70,65 @@ void Daemon::set_trust_anchors(const Config& config) {
   rebuild_anchor_set(config);
 }
 
-// The validator's anchors: what RFC 5011 tracking trusts now (or the configured ones).
+// The validator's anchors: what RFC 5011 tracking trusts now (or the configured ones). Each
+// worker gets a set of its own (ldns records are not shared between threads) and forgets what
+// it proved under the old one.
 void Daemon::rebuild_anchor_set(const Config& config) {
   std::vector<validator::NegativeTrustAnchor> negative;
   for (const auto& anchor : config.negative_anchors) negative.push_back({anchor.name, anchor.expires});
   for (const auto& anchor : runtime_negative_anchors_) negative.push_back({anchor.name, anchor.expires});
-  auto anchors =
-      std::make_shared<validator::AnchorSet>(anchor_tracker_.trusted(), std::move(negative));
-  for (const auto& zone : anchor_tracker_.zones_without_keys()) anchors->keep_anchored(zone);
-  validation_.anchors = std::move(anchors);
-  validation_.policy.bogus_ttl = static_cast<uint32_t>(config.bogus_ttl.count() / 1000);
-  key_cache_.clear();  // what was proven under other anchors proves nothing now
-  bogus_cache_.clear();
-  answer_cache_.clear();
+  const auto bogus_ttl_s = static_cast<uint32_t>(config.bogus_ttl.count() / 1000);
+  for (const auto& worker : workers_) {
+    auto anchors = std::make_shared<validator::AnchorSet>(anchor_tracker_.trusted(), negative);
+    for (const auto& zone : anchor_tracker_.zones_without_keys()) anchors->keep_anchored(zone);
+    worker->call([&] { worker->set_anchors(std::move(anchors), bogus_ttl_s); });
+  }
 }
 
 Daemon::~Daemon() {
-  // Tasks first (they hold reply sinks into the listeners), then listeners, then the loop.
-  if (pipeline_) pipeline_->shutdown();
   control_.reset();  // removes the socket file
-  udp_listeners_.clear();
-  tcp_listeners_.clear();
-  tls_listeners_.clear();
+  stop_workers();    // the other workers' threads end (if run() did not stop them already)
+  // Worker 0's tasks first (they hold reply sinks into the listeners), then its listeners, then
+  // the main loop.
+  main_worker().shutdown();
   signals_.clear();
   clock_timer_.reset();
   probe_timer_.reset();
   anchor_tracker_.stop();
   pin_watch_.stop();
-  pipeline_.reset();
   uv_run(&loop_, UV_RUN_DEFAULT);  // run the close callbacks
+  workers_.resize(1);  // the others free their handles and close their loops (~Worker)
   uv_loop_close(&loop_);
 }
 
-void Daemon::start_listeners() {
-  for (const auto& address : config_->listen) {
-    udp_listeners_.push_back(std::make_unique<UdpListener>(&loop_, address, *pipeline_));
-    tcp_listeners_.push_back(
-        std::make_unique<TcpListener>(&loop_, address, *pipeline_, stats_, *config_));
+// Every worker's pipeline and listeners, bound here on the main thread before any worker thread
+// runs; the TLS certificate and key are read before dropping root (often readable by root only).
+void Daemon::start_workers() {
+  std::shared_ptr<SSL_CTX> tls;
+  if (!config_->listen_tls.empty()) {
+    std::string error;
+    tls = load_tls_listener_context(*config_, error);
+    if (!tls) throw std::runtime_error("cannot serve DNS over TLS: " + error);
+    serves_tls_ = true;
   }
-  if (config_->listen_tls.empty()) return;
-  // Read before dropping root: the key is often readable by root only.
-  std::string error;
-  auto tls = load_tls_listener_context(*config_, error);
-  if (!tls) throw std::runtime_error("cannot serve DNS over TLS: " + error);
-  for (const auto& address : config_->listen_tls) {
-    tls_listeners_.push_back(
-        std::make_unique<TcpListener>(&loop_, address, *pipeline_, stats_, *config_, tls));
-  }
+  for (const auto& worker : workers_) worker->start_serving(tls);
+}
+
+void Daemon::stop_workers() {
+  for (const auto& worker : workers_) worker->stop_thread();
 }
 
 // A reload reads the certificate and key again (a renewed certificate); if they cannot be read
-// (vigild no longer runs as root) the listeners keep the ones they have.
-void Daemon::reload_tls_certificate(ReloadResult& result) {
-  if (tls_listeners_.empty()) return;
+// (vigild no longer runs as root) the listeners keep the ones they have (nullptr).
+std::shared_ptr<SSL_CTX> Daemon::reload_tls_certificate(ReloadResult& result) {
+  if (!serves_tls_) return nullptr;
   std::string error;
   auto tls = load_tls_listener_context(*config_, error);
   if (!tls) {
     result.warnings.emplace_back("DNS over TLS keeps its previous certificate: " + error);
     log_.main->warn("reload: {}", result.warnings.back());
-    return;
   }
-  for (auto& listener : tls_listeners_) listener->set_tls_context(tls);
+  return tls;
 }
 
 // The control channel is a convenience: DNS service never depends on it, so a socket that cannot
@@ -177,12 +168,11 @@ void Daemon::warn_about(const Config& config) const {
 }
 
 int Daemon::run() {
-  pipeline_ = std::make_unique<QueryPipeline>(context_, config_,
-                                              Routing::build(*config_, nullptr, random_));
-  start_listeners();
+  start_workers();
   started_ms_ = uv_now(&loop_);
   start_control();  // before dropping root: /run/vigil may need creating
   if (!drop_root()) return 1;
+  for (const auto& worker : workers_) worker->start_thread();  // after setuid: one user for all
   check_the_clock_against_last_good_time();
   start_anchor_tracking();
   start_pin_watch();
@@ -202,20 +192,29 @@ int Daemon::run() {
   }
   warn_about(*config_);
   log_.main->info("vigild {} ready: listening on {}; upstreams {}; {} forward zone(s); "
-                  "dnssec {} with {} trust anchor(s)",
+                  "dnssec {} with {} trust anchor(s){}",
                   VIGIL_VERSION, listeners_text(*config_), upstreams_text(*config_),
                   config_->forwards.size(),
                   config_->dnssec == DnssecMode::Validate ? "validate" : "off",
-                  config_->trust_anchors.size());
+                  config_->trust_anchors.size(),
+                  workers_.size() > 1 ? fmt::format("; {} threads", workers_.size()) : "");
   uv_run(&loop_, UV_RUN_DEFAULT);
-  log_.main->info("stopped; stats: {}", stats().to_line());
+  log_.main->info("stopped; stats: {}", stats().to_line());  // the workers still run
+  stop_workers();
   return 0;
 }
 
-void Daemon::refresh_cache_stats() {
-  stats_.cache_evictions = answer_cache_.evictions();
-  stats_.cache_bytes = answer_cache_.bytes();
-  stats_.cache_entries = answer_cache_.size();
+const Stats& Daemon::stats() {
+  Stats summed;
+  std::vector<uint64_t> per_worker;
+  for_each_worker([&](Worker& worker) {
+    const Stats counted = worker.stats_snapshot();
+    summed.add(counted);
+    per_worker.push_back(counted.client_queries());
+  });
+  if (workers_.size() > 1) summed.worker_queries = std::move(per_worker);
+  summed_ = std::move(summed);
+  return summed_;
 }
 
 // Once the sockets are bound, root is no longer needed (privileges.h).
@@ -252,7 +251,7 @@ void Daemon::check_the_clock_against_last_good_time() {
     log_.main->error("the system clock is {} s behind the last time vigild ran ({}): DNSSEC "
                      "signatures are judged by this clock, so fix it (NTP) before trusting "
                      "validation", clock_behind_s_, path);
-    security_.event("clock_behind", fmt::format("seconds={} last_good={} now={}", clock_behind_s_,
+    main_worker().security().event("clock_behind", fmt::format("seconds={} last_good={} now={}", clock_behind_s_,
                                                 *last_good, now));
     return;
   }
@@ -287,7 +286,7 @@ void Daemon::probe_upstreams() {
   probe.has_edns = true;
   probe.udp_size = 1232;
   service::notify_status("waiting for an upstream to answer");
-  pipeline_->resolve_unpinned(probe, [this](std::vector<uint8_t>&& reply) {
+  pipeline().resolve_unpinned(probe, [this](std::vector<uint8_t>&& reply) {
     const uint8_t rcode = reply.size() > 3 ? reply[3] & 0x0f : dns::rcode::SERVFAIL;
     if (rcode != dns::rcode::NOERROR && rcode != dns::rcode::NXDOMAIN) {
       if (!ready_ && uv_now(&loop_) - probe_started_ms_ >= kReadyAnywayMs) {
@@ -315,7 +314,7 @@ std::string Daemon::status_text() const {
   std::string down;
   std::size_t total = 0;
   const uint64_t now = uv_now(&loop_);
-  for (const auto& group : pipeline_->routing().groups()) {
+  for (const auto& group : pipeline().routing().groups()) {
     for (const auto& upstream : group->upstreams) {
       ++total;
       if (upstream->health.is_backed_off(now)) down += (down.empty() ? "" : ", ") + upstream->name();
@@ -337,19 +336,17 @@ void Daemon::report_status() {
 
 // RFC 5011: the anchors' DNSKEY RRsets are fetched through the pipeline like any DS or DNSKEY
 // the validator needs; when the trusted keys change, the validator gets the new set.
+// The fetches go through worker 0, on this loop; every worker gets the new anchors (and clears
+// its caches).
 void Daemon::start_anchor_tracking() {
-  anchor_tracker_.start(validation_.fetch, [this] {
-    rebuild_anchor_set(*config_);
-    key_cache_.clear();
-    bogus_cache_.clear();
-    answer_cache_.clear();
-  });
+  anchor_tracker_.start(main_worker().validation().fetch,
+                        [this] { rebuild_anchor_set(*config_); });
 }
 
 void Daemon::start_pin_watch() {
   pin_watch_.start(config_->pin_watch, pinned_records(*config_),
                    [this](const dns::QueryInfo& query, ReplySink sink) {
-                     pipeline_->resolve_unpinned(query, std::move(sink));
+                     pipeline().resolve_unpinned(query, std::move(sink));
                    });
 }
 
@@ -361,9 +358,7 @@ void Daemon::watch_the_clock() {
   if (jump) {
     log_.main->warn("the wall clock jumped by {} s: the DNSSEC key cache is cleared and every "
                     "chain of trust will be validated again at the new time", *jump);
-    key_cache_.clear();
-    bogus_cache_.clear();
-    answer_cache_.clear();
+    for_each_worker([](Worker& worker) { worker.clear_caches(); });
   }
   report_status();
   constexpr int64_t kRecordEverySeconds = 3600;
@@ -405,21 +400,18 @@ ReloadResult Daemon::reload() {
     result.warnings.emplace_back("control-socket changed; it takes effect at the next restart");
     fresh.control_socket = config_->control_socket;
   }
+  if (fresh.threads != config_->threads) {
+    result.warnings.emplace_back("threads changed; it takes effect at the next restart");
+    fresh.threads = config_->threads;
+  }
   for (const auto& warning : result.warnings) log_.main->warn("reload: {}", warning);
   set_log_level(fresh.log_level);
-  context_.io.port_low = fresh.outgoing_port_low;
-  context_.io.port_high = fresh.outgoing_port_high;
   set_trust_anchors(fresh);
-  answer_cache_.set_limits(cache_limits(fresh));
   start_anchor_tracking();
-  near_miss_watch_.set_threshold(fresh.near_miss_threshold);
-  auto routing = Routing::build(fresh, &pipeline_->routing(), random_);
   config_ = std::make_shared<const Config>(std::move(fresh));
-  pipeline_->reconfigure(config_, std::move(routing));
+  const auto tls = reload_tls_certificate(result);
+  for_each_worker([&](Worker& worker) { worker.reconfigure(config_, tls); });
   start_pin_watch();
-  for (auto& listener : tcp_listeners_) listener->reconfigure(*pipeline_, *config_);
-  for (auto& listener : tls_listeners_) listener->reconfigure(*pipeline_, *config_);
-  reload_tls_certificate(result);
   warn_about(*config_);
   last_status_ = status_text();
   service::notify_ready(last_status_);

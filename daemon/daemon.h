@@ -1,5 +1,8 @@
-// The daemon: owns the event loop and everything on it, wires listeners to the pipeline, and
-// handles signals (TERM/INT stop, HUP reload, USR1 logs the counters) and the control socket.
+// The daemon: owns the main event loop and the workers that serve clients (daemon/worker.h;
+// worker 0 runs on the main loop), and handles on the main loop what is process-wide: signals
+// (TERM/INT stop, HUP reload, USR1 logs the counters), the control socket, trust anchor tracking,
+// pin-watch, the clock watch and the service manager. What touches a worker's state reaches it
+// through Worker::call.
 #pragma once
 
 #include <uv.h>
@@ -13,13 +16,10 @@
 #include "daemon/config/config_loader.h"
 #include "daemon/control/control_server.h"
 #include "daemon/control/control_target.h"
-#include "daemon/csprng.h"
 #include "daemon/log.h"
-#include "daemon/net/tcp_listener.h"
-#include "daemon/net/udp_listener.h"
-#include "daemon/pipeline/query_pipeline.h"
 #include "daemon/stats.h"
 #include "daemon/uv_handles.h"
+#include "daemon/worker.h"
 
 namespace vigil {
 
@@ -39,10 +39,7 @@ class Daemon : public ControlTarget {
 
   // What vigilctl asks (daemon_control.cc).
   StatusReport status() const override;
-  const Stats& stats() override {
-    refresh_cache_stats();
-    return stats_;
-  }
+  const Stats& stats() override;  // summed over the workers
   const Config& config() const override { return *config_; }
   PinWatchReport pin_watch() const override;
   std::vector<std::string> cache_dump() const override;
@@ -58,9 +55,17 @@ class Daemon : public ControlTarget {
   void set_log_level(const std::string& level) override;
 
  private:
-  void refresh_cache_stats();
-  void start_listeners();
-  void reload_tls_certificate(ReloadResult& result);
+  Worker& main_worker() { return *workers_.front(); }
+  const Worker& main_worker() const { return *workers_.front(); }
+  QueryPipeline& pipeline() const { return workers_.front()->pipeline(); }
+  // Runs `work(worker)` on every worker's loop thread in turn, waiting for each.
+  template <typename Work>
+  void for_each_worker(Work work) const {
+    for (const auto& worker : workers_) worker->call([&] { work(*worker); });
+  }
+  void start_workers();
+  void stop_workers();
+  std::shared_ptr<SSL_CTX> reload_tls_certificate(ReloadResult& result);
   void start_control();
   void stop();
   void warn_about(const Config& config) const;
@@ -81,21 +86,11 @@ class Daemon : public ControlTarget {
   CommandLine command_line_;
   std::shared_ptr<const Config> config_;
   const Loggers& log_;
-  SecurityLog security_;
-  Stats stats_;
-  Csprng random_;
-  std::vector<uint8_t> receive_buffer_;
-  cache::KeyCache key_cache_;
-  cache::BogusCache bogus_cache_;
-  cache::AnswerCache answer_cache_;
-  NearMissWatch near_miss_watch_{10};
-  ValidationSetup validation_;
+  // workers_[0] runs on loop_; config threads says how many there are (read at start-up only).
+  std::vector<std::unique_ptr<Worker>> workers_;
+  Stats summed_;  // what stats() last summed
   AnchorTracker anchor_tracker_;
-  TaskContext context_;
-  std::unique_ptr<QueryPipeline> pipeline_;
-  std::vector<std::unique_ptr<UdpListener>> udp_listeners_;
-  std::vector<std::unique_ptr<TcpListener>> tcp_listeners_;
-  std::vector<std::unique_ptr<TcpListener>> tls_listeners_;  // DNS over TLS for clients
+  bool serves_tls_ = false;  // tls:// listeners were started
   std::vector<std::unique_ptr<SignalWatcher>> signals_;
   ClockWatch clock_watch_;
   PinWatch pin_watch_;

@@ -1,5 +1,6 @@
 // The Daemon's side of the control socket: what vigilctl's commands read and change
-// (daemon/control/control_target.h). Loop thread only, like everything the Daemon owns.
+// (daemon/control/control_target.h). Main loop thread only; what lives in the workers (caches,
+// in-flight tasks, counters) is read and changed on each worker's own thread (Worker::call).
 #include "daemon/daemon.h"
 
 #include <algorithm>
@@ -22,7 +23,8 @@ StatusReport Daemon::status() const {
     report.listen.push_back("tls://" + address.to_string());
   }
   report.control_socket = config_->control_socket;
-  for (const auto& group : pipeline_->routing().groups()) {
+  // Upstream health is per worker: worker 0's, on this loop, stands for all.
+  for (const auto& group : pipeline().routing().groups()) {
     for (const auto& upstream : group->upstreams) {
       const UpstreamHealth& health = upstream->health;
       UpstreamReport line{group->zone, upstream->name(), health.is_measured(),
@@ -43,10 +45,12 @@ StatusReport Daemon::status() const {
   report.dnssec = config_->dnssec;
   report.trust_anchors = anchor_tracker_.trusted().size();
   report.negative_anchors = config_->negative_anchors.size() + runtime_negative_anchors_.size();
-  report.cache_entries = answer_cache_.size();
   report.cache_size = config_->cache_size;
-  report.bogus_entries = bogus_cache_.size();
-  report.in_flight = pipeline_->in_flight();
+  for_each_worker([&](Worker& worker) {
+    report.cache_entries += worker.answers().size();
+    report.bogus_entries += worker.bogus_cache().size();
+    report.in_flight += worker.pipeline().in_flight();
+  });
   return report;
 }
 
@@ -60,24 +64,42 @@ PinWatchReport Daemon::pin_watch() const {
   return report;
 }
 
-std::vector<std::string> Daemon::cache_dump() const { return answer_cache_.dump(uv_now(&loop_)); }
+// Each worker's cache in turn (with several workers, a name may be in more than one).
+std::vector<std::string> Daemon::cache_dump() const {
+  std::vector<std::string> lines;
+  for_each_worker([&](Worker& worker) {
+    auto dumped = worker.answers().dump(uv_now(worker.loop()));
+    lines.insert(lines.end(), std::make_move_iterator(dumped.begin()),
+                 std::make_move_iterator(dumped.end()));
+  });
+  return lines;
+}
 
 std::vector<std::string> Daemon::cache_lookup(dns::Bytes name, uint16_t qtype) const {
-  return answer_cache_.lookup(name, qtype, uv_now(&loop_));
+  std::vector<std::string> lines;
+  for_each_worker([&](Worker& worker) {
+    auto found = worker.answers().lookup(name, qtype, uv_now(worker.loop()));
+    lines.insert(lines.end(), std::make_move_iterator(found.begin()),
+                 std::make_move_iterator(found.end()));
+  });
+  return lines;
 }
 
 FlushResult Daemon::cache_flush(std::optional<dns::Bytes> name, bool subtree) {
   FlushResult flushed;
-  if (name) {
-    flushed.answers = answer_cache_.flush(*name, subtree);
-  } else {
-    flushed.answers = answer_cache_.size();
-    answer_cache_.clear();
-  }
-  // The bogus cache is kept by question, not by name: a repaired zone must not wait out
-  // bogus-ttl, so every remembered failure goes.
-  flushed.failures = bogus_cache_.size();
-  bogus_cache_.clear();
+  for_each_worker([&](Worker& worker) {
+    cache::AnswerCache& answers = worker.answers();
+    if (name) {
+      flushed.answers += answers.flush(*name, subtree);
+    } else {
+      flushed.answers += answers.size();
+      answers.clear();
+    }
+    // The bogus cache is kept by question, not by name: a repaired zone must not wait out
+    // bogus-ttl, so every remembered failure goes.
+    flushed.failures += worker.bogus_cache().size();
+    worker.bogus_cache().clear();
+  });
   log_.main->info("control: cache flush {}{}: {} answer(s), {} remembered failure(s)",
                   name ? dns::to_text(*name) : std::string("(everything)"),
                   subtree ? " and below" : "", flushed.answers, flushed.failures);
@@ -98,7 +120,7 @@ void Daemon::explain(dns::Bytes name, uint16_t qtype,
   query.has_edns = true;
   query.udp_size = 65535;
   log_.main->info("control: explain {} type {}", dns::to_text(name), qtype);
-  pipeline_->explain(query, std::move(done));
+  pipeline().explain(query, std::move(done));  // worker 0's, on this loop
 }
 
 std::vector<std::string> Daemon::anchors() const {

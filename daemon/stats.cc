@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <utility>
+
 #include "validator/verdict.h"
 
 namespace vigil {
@@ -45,6 +48,44 @@ void Stats::count_query_type(uint16_t qtype) {
   ++queries_by_type.back();
 }
 
+void Stats::add(const Stats& other) {
+  for (auto [mine, theirs] : {
+           std::pair{&client_queries_udp, other.client_queries_udp},
+           {&client_queries_tcp, other.client_queries_tcp},
+           {&client_dropped, other.client_dropped}, {&formerr, other.formerr},
+           {&notimp, other.notimp}, {&refused, other.refused}, {&badvers, other.badvers},
+           {&any_answered, other.any_answered}, {&answers, other.answers},
+           {&servfail, other.servfail}, {&truncated, other.truncated},
+           {&deduplicated, other.deduplicated}, {&cache_hits, other.cache_hits},
+           {&cache_misses, other.cache_misses}, {&cache_conflicts, other.cache_conflicts},
+           {&cache_evictions, other.cache_evictions}, {&cache_bytes, other.cache_bytes},
+           {&cache_entries, other.cache_entries}, {&prefetches, other.prefetches},
+           {&stale_answers, other.stale_answers}, {&pinned_answers, other.pinned_answers},
+           {&guard_blocked, other.guard_blocked}, {&pin_mismatches, other.pin_mismatches},
+           {&tcp_connections, other.tcp_connections}, {&tcp_rejected, other.tcp_rejected},
+           {&tcp_slow_closed, other.tcp_slow_closed}, {&tcp_idle_closed, other.tcp_idle_closed},
+           {&upstream_queries_udp, other.upstream_queries_udp},
+           {&upstream_queries_tcp, other.upstream_queries_tcp},
+           {&upstream_timeouts, other.upstream_timeouts},
+           {&upstream_errors, other.upstream_errors}, {&tc_retries, other.tc_retries},
+           {&near_misses, other.near_misses}, {&unwanted_replies, other.unwanted_replies},
+           {&spoofing_alerts, other.spoofing_alerts}, {&scrubbed_rrsets, other.scrubbed_rrsets},
+           {&secure, other.secure}, {&insecure, other.insecure}, {&bogus, other.bogus},
+           {&bogus_cached, other.bogus_cached}}) {
+    *mine += theirs;
+  }
+  validation_step_max_us = std::max(validation_step_max_us, other.validation_step_max_us);
+  for (std::size_t i = 0; i < queries_by_type.size(); ++i) {
+    queries_by_type[i] += other.queries_by_type[i];
+  }
+  for (std::size_t i = 0; i < replies_by_rcode.size(); ++i) {
+    replies_by_rcode[i] += other.replies_by_rcode[i];
+  }
+  for (std::size_t i = 0; i < verdicts_by_reason.size(); ++i) {
+    verdicts_by_reason[i] += other.verdicts_by_reason[i];
+  }
+}
+
 std::string Stats::to_line() const {
   std::string line = fmt::format(
       "client_queries={} client_queries_udp={} client_queries_tcp={} client_dropped={} "
@@ -70,6 +111,9 @@ std::string Stats::to_line() const {
     line += fmt::format(" verdict_reason_{}={}",
                         validator::to_string(static_cast<validator::Reason>(i)),
                         verdicts_by_reason[i]);
+  }
+  for (std::size_t i = 0; i < worker_queries.size(); ++i) {
+    line += fmt::format(" queries_worker_{}={}", i, worker_queries[i]);
   }
   return line;
 }

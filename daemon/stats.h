@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iterator>
 #include <string>
+#include <vector>
 
 namespace vigil {
 
@@ -52,6 +53,13 @@ struct Stats {
   std::array<uint64_t, kVerdictReasons> verdicts_by_reason{};  // index: validator::Reason
   void count_query_type(uint16_t qtype);
   void count_reply_rcode(uint8_t rcode) { ++replies_by_rcode[rcode < 6 ? rcode : 2]; }
+
+  // With several workers (config key threads): each one's client queries, reported as
+  // queries_worker_0, queries_worker_1, ...; empty with one.
+  std::vector<uint64_t> worker_queries;
+
+  // Adds another worker's counters (the longest validation step is the longer of the two).
+  void add(const Stats& other);
 
   uint64_t client_queries() const { return client_queries_udp + client_queries_tcp; }
   uint64_t upstream_queries() const { return upstream_queries_udp + upstream_queries_tcp; }

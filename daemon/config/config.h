@@ -108,6 +108,9 @@ struct Config {
   bool user_configured = false;  // named in the config or on the command line: it must exist
   // The vigilctl socket (a Unix socket path); empty: no control socket. Read at start-up only.
   std::string control_socket = "/run/vigil/control.sock";
+  // Event loops serving clients, each on its own thread with its own listeners (SO_REUSEPORT),
+  // upstream sockets and caches (daemon/worker.h). Read at start-up only.
+  unsigned threads = 1;
   std::vector<AccessRule> access_control;  // default: 127.0.0.0/8 and ::1/128 allow, rest refuse
 
   // Upstream client.

@@ -132,6 +132,11 @@ void apply_access_control(std::string_view value, Config& config) {
 void apply_dnssec(std::string_view value, Config& config) {
   config.dnssec = parse_dnssec_mode(value);
 }
+// One loop per core is the point; past 64 a machine is better served by several daemons.
+constexpr unsigned kMaxThreads = 64;
+void apply_threads(std::string_view value, Config& config) {
+  config.threads = static_cast<unsigned>(parse_unsigned(value, 1, kMaxThreads));
+}
 void apply_user(std::string_view value, Config& config) {
   if (value == "none") {
     config.user.clear();
@@ -360,6 +365,11 @@ const std::array kKeys = {
               "started as root, run as this user once the sockets are bound (none: keep the "
               "user vigild was started as)",
               "vigil", false, apply_user, nullptr},
+    ConfigKey{"threads", "N", kProcess,
+              "event loops serving clients, each on its own thread with its own listeners "
+              "(SO_REUSEPORT), upstream sockets and 1/N of cache-size (1-64); read at start-up "
+              "only",
+              "1", false, apply_threads, nullptr},
     ConfigKey{"control-socket", "PATH|none", kControl,
               "the Unix socket vigilctl talks to (mode 0660, group vigil if that group exists); "
               "none: no control socket; read at start-up only",

@@ -104,6 +104,8 @@ constexpr Family kFamilies[] = {
      "Replies sent to clients by rcode."},
     {"verdict_reason_", "vigil_verdicts_by_reason_total", "reason",
      "DNSSEC verdicts on upstream answers by reason (insecure and bogus reasons)."},
+    {"queries_worker_", "vigil_queries_by_worker_total", "worker",
+     "Client queries by worker (config key threads)."},
 };
 
 const Family* family_of(const std::string& name) {

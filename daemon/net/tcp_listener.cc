@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "daemon/net/reuse_port.h"
+
 namespace vigil {
 
 namespace {
@@ -21,7 +23,8 @@ TcpLimits limits_from(const Config& config) {
 }  // namespace
 
 TcpListener::TcpListener(uv_loop_t* loop, const SocketAddress& address, QueryPipeline& pipeline,
-                         Stats& stats, const Config& config, std::shared_ptr<SSL_CTX> tls)
+                         Stats& stats, const Config& config, std::shared_ptr<SSL_CTX> tls,
+                         bool reuse_port)
     : loop_(loop),
       address_(address),
       pipeline_(&pipeline),
@@ -30,9 +33,18 @@ TcpListener::TcpListener(uv_loop_t* loop, const SocketAddress& address, QueryPip
       max_connections_(config.tcp_max_connections),
       tls_(std::move(tls)),
       holder_(new Holder{{}, this}) {
-  uv_tcp_init(loop, &holder_->handle);
+  int rc = 0;
+  if (reuse_port) {
+    // The socket must exist before bind() to take the option.
+    uv_tcp_init_ex(loop, &holder_->handle, address.is_v6() ? AF_INET6 : AF_INET);
+    rc = set_reuse_port(reinterpret_cast<uv_handle_t*>(&holder_->handle));
+  } else {
+    uv_tcp_init(loop, &holder_->handle);
+  }
   holder_->handle.data = holder_;
-  int rc = uv_tcp_bind(&holder_->handle, address.get(), address.is_v6() ? UV_TCP_IPV6ONLY : 0);
+  if (rc == 0) {
+    rc = uv_tcp_bind(&holder_->handle, address.get(), address.is_v6() ? UV_TCP_IPV6ONLY : 0);
+  }
   if (rc == 0) {
     rc = uv_listen(reinterpret_cast<uv_stream_t*>(&holder_->handle), kBacklog,
                    [](uv_stream_t* server, int status) {

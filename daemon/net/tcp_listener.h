@@ -15,8 +15,10 @@ class TcpListener {
  public:
   // Binds and listens at once; throws std::runtime_error naming the address if it cannot.
   // `tls`: serve DNS over TLS with this context (shared by the TLS listeners), else plain TCP.
+  // `reuse_port`: with SO_REUSEPORT, so that each worker (daemon/worker.h) listens here too.
   TcpListener(uv_loop_t* loop, const SocketAddress& address, QueryPipeline& pipeline, Stats& stats,
-              const Config& config, std::shared_ptr<SSL_CTX> tls = nullptr);
+              const Config& config, std::shared_ptr<SSL_CTX> tls = nullptr,
+              bool reuse_port = false);
   ~TcpListener();
   TcpListener(const TcpListener&) = delete;
   TcpListener& operator=(const TcpListener&) = delete;

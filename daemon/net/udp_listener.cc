@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <stdexcept>
 
+#include "daemon/net/reuse_port.h"
 #include "daemon/uv_handles.h"
 
 namespace vigil {
@@ -82,7 +83,8 @@ void UdpListener::Holder::flush() {
   pending.clear();
 }
 
-UdpListener::UdpListener(uv_loop_t* loop, const SocketAddress& address, QueryPipeline& pipeline)
+UdpListener::UdpListener(uv_loop_t* loop, const SocketAddress& address, QueryPipeline& pipeline,
+                         bool reuse_port)
     : address_(address), holder_(new Holder{}) {
   holder_->pipeline = &pipeline;
   holder_->pending.reserve(kBatch);
@@ -92,7 +94,8 @@ UdpListener::UdpListener(uv_loop_t* loop, const SocketAddress& address, QueryPip
   uv_udp_init_ex(loop, &holder_->handle,
                  static_cast<unsigned>(address.is_v6() ? AF_INET6 : AF_INET) | UV_UDP_RECVMMSG);
   holder_->handle.data = holder_;
-  int rc = uv_udp_bind(&holder_->handle, address.get(), address.is_v6() ? UV_UDP_IPV6ONLY : 0);
+  int rc = reuse_port ? set_reuse_port(reinterpret_cast<uv_handle_t*>(&holder_->handle)) : 0;
+  if (rc == 0) rc = uv_udp_bind(&holder_->handle, address.get(), address.is_v6() ? UV_UDP_IPV6ONLY : 0);
   if (rc == 0) {
     rc = uv_udp_recv_start(
         &holder_->handle,

@@ -19,8 +19,10 @@ namespace vigil {
 
 class UdpListener {
  public:
-  // Binds at once; throws std::runtime_error naming the address if it cannot.
-  UdpListener(uv_loop_t* loop, const SocketAddress& address, QueryPipeline& pipeline);
+  // Binds at once; throws std::runtime_error naming the address if it cannot. `reuse_port`:
+  // with SO_REUSEPORT, so that each worker (daemon/worker.h) binds a socket of its own here.
+  UdpListener(uv_loop_t* loop, const SocketAddress& address, QueryPipeline& pipeline,
+              bool reuse_port = false);
   ~UdpListener();
   UdpListener(const UdpListener&) = delete;
   UdpListener& operator=(const UdpListener&) = delete;

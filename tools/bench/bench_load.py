@@ -76,10 +76,11 @@ def parse_latencies(output):
     return latencies
 
 
-def run_dnsperf(port, query_file, cpu, seconds, repeat=False, qps=None):
+def run_dnsperf(port, query_file, cpu, seconds, repeat=False, qps=None, clients=None):
     """One dnsperf run against 127.0.0.1:port for at most `seconds`: one pass through
     `query_file`, or with `repeat` as many as `seconds` could take at MAX_PLAUSIBLE_QPS; paced to
-    `qps` queries a second, with per-query latencies, if qps is given."""
+    `qps` queries a second, with per-query latencies, if qps is given. `cpu`: taskset's CPU list;
+    `clients`: dnsperf -c, that many sockets (source ports) instead of one."""
     passes = 1
     if repeat:
         names = max(1, sum(1 for _ in open(query_file)))
@@ -89,6 +90,8 @@ def run_dnsperf(port, query_file, cpu, seconds, repeat=False, qps=None):
             "-t", str(QUERY_TIMEOUT_SECONDS)]
     if qps is not None:
         argv += ["-Q", str(qps), "-v"]
+    if clients is not None:
+        argv += ["-c", str(clients)]
     # Bounded here too: a dnsperf that hangs is killed (subprocess.run kills on timeout).
     result = subprocess.run(argv, capture_output=True, text=True, check=False,
                             timeout=seconds + QUERY_TIMEOUT_SECONDS + 30)

@@ -28,6 +28,7 @@ class ServerConfig:
     label: str  # as the tables name it
     kind: str  # "vigild", "unbound" or "echo"
     validating: bool = False
+    threads: int = 1  # vigild --threads, Unbound num-threads
 
 
 VIGILD = ServerConfig("vigild", "vigild")
@@ -47,11 +48,13 @@ class Setup:
     echo_server: str
     cpu: int
     cache_size_mib: int
+    # taskset's CPU list for the servers, if not `cpu` alone (--threads-compare: every CPU).
+    server_cpus: str = None
     serial: itertools.count = dataclasses.field(default_factory=itertools.count)
 
 
-def vigild_argv(setup, port, validating):
-    argv = [setup.vigild, "--listen", f"127.0.0.1:{port}",
+def vigild_argv(setup, port, validating, threads=1):
+    argv = [setup.vigild, *(["--threads", str(threads)] if threads > 1 else []), "--listen", f"127.0.0.1:{port}",
             "--upstream", f"127.0.0.1:{setup.nsd_port}",
             "--user", "none", "--control-socket", "none", "--trust-anchor-state", "none",
             "--cache-size", f"{setup.cache_size_mib}m"]
@@ -60,9 +63,9 @@ def vigild_argv(setup, port, validating):
     return argv + ["--dnssec", "off"]
 
 
-def unbound_config(setup, port, validating, name):
-    """Unbound as a caching forwarder to NSD with one thread and vigild's cache budget, split as
-    vigild splits it (half for answers, half for RRsets)."""
+def unbound_config(setup, port, validating, name, threads=1):
+    """Unbound as a caching forwarder to NSD with one thread (or `threads`) and vigild's cache
+    budget, split as vigild splits it (half for answers, half for RRsets)."""
     half = setup.cache_size_mib // 2
     lines = [
         "server:",
@@ -77,7 +80,7 @@ def unbound_config(setup, port, validating, name):
         "  use-syslog: no",
         '  logfile: ""',
         "  verbosity: 1",
-        "  num-threads: 1",
+        f"  num-threads: {threads}",
         f"  msg-cache-size: {half}m",
         f"  rrset-cache-size: {half}m",
         "  do-not-query-localhost: no",
@@ -98,10 +101,10 @@ def unbound_config(setup, port, validating, name):
 
 def server_argv(setup, config, port, name):
     if config.kind == "vigild":
-        return vigild_argv(setup, port, config.validating)
+        return vigild_argv(setup, port, config.validating, config.threads)
     if config.kind == "unbound":
         conf = setup.directory / f"{name}.conf"
-        conf.write_text(unbound_config(setup, port, config.validating, name))
+        conf.write_text(unbound_config(setup, port, config.validating, name, config.threads))
         return ["unbound", "-d", "-c", str(conf)]
     return [setup.echo_server, "127.0.0.1", str(port)]
 
@@ -181,7 +184,8 @@ def start_server(setup, config):
     """Starts `config` pinned to the server CPU on a free port; waits until it answers."""
     name = f"{config.kind}{'-validating' if config.validating else ''}-{next(setup.serial)}"
     port = bench_zone.free_port()
-    argv = ["taskset", "-c", str(setup.cpu)] + server_argv(setup, config, port, name)
+    cpus = setup.server_cpus or str(setup.cpu)
+    argv = ["taskset", "-c", cpus] + server_argv(setup, config, port, name)
     server = world_servers.Server.start(config.label, argv, setup.directory / f"{name}.log")
     running = RunningServer(config, server, port)
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS

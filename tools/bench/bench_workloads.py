@@ -144,6 +144,21 @@ class Bench:
             return [unpaced, paced]
         return self._run(config, body)
 
+    def hit_unpaced(self, config, rep, clients=None):
+        """The hit workload without its paced part (--threads-compare): warm, then replay
+        unpaced from `clients` dnsperf sockets."""
+        profile = self.profile
+
+        def body(server):
+            warm = bench_load.run_dnsperf(server.port, self.files["hit"], self.load_cpu,
+                                          WARM_SECONDS_LIMIT, clients=clients)
+            if warm.completed != profile.hit_names:
+                self.problems.append(f"{config.label}, warming run {rep + 1}: "
+                                     f"{warm.completed} of {profile.hit_names} names answered")
+            return [self._measure(server, "hit", rep, seconds=profile.hit_seconds, repeat=True,
+                                  clients=clients)]
+        return self._run(config, body)
+
     def miss(self, config, rep):
         """Every name once, unpaced, from a fresh start; RSS before and after (memory)."""
         def body(server):
