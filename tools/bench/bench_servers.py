@@ -65,7 +65,8 @@ def vigild_argv(setup, port, validating, threads=1):
 
 def unbound_config(setup, port, validating, name, threads=1):
     """Unbound as a caching forwarder to NSD with one thread (or `threads`) and vigild's cache
-    budget, split as vigild splits it (half for answers, half for RRsets)."""
+    budget: half for its message cache, half for its RRset cache (vigild's answers and RRsets
+    share one budget, as they share their blocks)."""
     half = setup.cache_size_mib // 2
     lines = [
         "server:",
