@@ -218,7 +218,7 @@ StoreResult AnswerCache::store(const std::string& key, uint64_t group_id, dns::B
   for (std::size_t i = 0; i < rrsets->size(); ++i) {
     if (ttls[i] == 0) continue;
     const AnswerRRset& rrset = (*rrsets)[i];
-    const auto offered = rrsets_.offer(answer, rrset, ttls[i], limits_.locked_ttl_percent);
+    auto offered = rrsets_.offer(answer, rrset, ttls[i], limits_.locked_ttl_percent);
     if (offered.outcome == Offer::Refused) {
       const CachedRRset& standing = *rrsets_.get(offered.standing);
       result.refused.push_back(
