@@ -80,6 +80,7 @@ std::optional<uint16_t> AnswerCache::intern_upstream(const std::string& upstream
 }
 
 uint32_t AnswerCache::find_index(const Question& question) const {
+  if (answers_.size() == 0) return answers_.kNone;  // no need to hash
   const auto group = group_id_of(question.group_id);
   if (!group) return answers_.kNone;
   const uint64_t hash = key_hash(seed_, *group, question.qname, question.qtype, question.qclass);
@@ -96,14 +97,19 @@ bool AnswerCache::is_current(const CachedAnswer& answer) const {
 }
 
 uint32_t AnswerCache::find_in_rrsets(const Question& question) const {
+  if (rrsets_.answer_count() == 0) return answers_.kNone;  // no need to hash
   const auto group = group_id_of(question.group_id);
   if (!group) return answers_.kNone;
   return rrsets_.find_answer(*group, question.qname, question.qtype, question.qclass);
 }
 
 const CachedAnswer* AnswerCache::find(const Question& question, uint64_t now_ms) {
+  // The common answer first: a question is filed in one table or the other, never both.
+  if (const uint32_t own = find_in_rrsets(question); own != answers_.kNone) {
+    return find_in_own_rrset(own, now_ms);
+  }
   const uint32_t at = find_index(question);
-  if (at == answers_.kNone) return find_in_own_rrset(question, now_ms);
+  if (at == answers_.kNone) return nullptr;
   const CachedAnswer& answer = *answers_.at(at);
   if (!is_current(answer)) {
     answers_.erase(at);  // an RRset it holds was replaced or evicted: ask again
@@ -121,9 +127,7 @@ const CachedAnswer* AnswerCache::find(const Question& question, uint64_t now_ms)
 
 // An answer held in the entry of its only RRset: that entry is replaced, evicted or flushed with
 // the answer, so it is current as long as it is found.
-const CachedAnswer* AnswerCache::find_in_own_rrset(const Question& question, uint64_t now_ms) {
-  const uint32_t at = find_in_rrsets(question);
-  if (at == answers_.kNone) return nullptr;
+const CachedAnswer* AnswerCache::find_in_own_rrset(uint32_t at, uint64_t now_ms) {
   const CachedAnswer& answer = *rrsets_.at(at).answer;
   if (answer.expires_ms() <= now_ms) {
     // No use even stale: the RRset stays (it may outlive the answer's other records).

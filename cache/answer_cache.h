@@ -110,7 +110,8 @@ class AnswerCache {
   uint32_t find_index(const Question& question) const;
   // The RRset entry that holds the answer to the question (its only RRset), or kNone.
   uint32_t find_in_rrsets(const Question& question) const;
-  const CachedAnswer* find_in_own_rrset(const Question& question, uint64_t now_ms);
+  // The answer held in the RRset entry at `index`, if it can be answered at `now_ms`.
+  const CachedAnswer* find_in_own_rrset(uint32_t index, uint64_t now_ms);
   // Files an answer under its own question in the answer table.
   void insert_answer(AnswerRef answer);
   bool is_current(const CachedAnswer& answer) const;
