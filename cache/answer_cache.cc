@@ -219,6 +219,7 @@ StoreResult AnswerCache::store(const std::string& key, uint64_t group_id, dns::B
 
   std::size_t next = 0;
   EntryRef own_rrset;  // the entry that holds this answer's records, if it has one RRset
+  AnswerRef same_question;  // a previous answer to this question that an offer displaced
   for (std::size_t i = 0; i < rrsets->size(); ++i) {
     if (ttls[i] == 0) continue;
     const AnswerRRset& rrset = (*rrsets)[i];
@@ -232,7 +233,9 @@ StoreResult AnswerCache::store(const std::string& key, uint64_t group_id, dns::B
     } else {
       answer.set_rrset(next++, offered.standing);
       own_rrset = offered.standing;
-      if (offered.displaced && !has_question(*offered.displaced, *group, *question)) {
+      if (offered.displaced && has_question(*offered.displaced, *group, *question)) {
+        same_question = std::move(offered.displaced);  // replaced below, if this one is filed
+      } else if (offered.displaced) {
         insert_answer(std::move(offered.displaced));  // still current: it keeps being answered
       }
     }
@@ -251,8 +254,10 @@ StoreResult AnswerCache::store(const std::string& key, uint64_t group_id, dns::B
       } else {
         insert_answer(std::move(answer));
       }
+      same_question = {};
     }
   }
+  if (same_question) insert_answer(std::move(same_question));  // the new one was not filed
   shrink();
   return result;
 }

@@ -159,3 +159,25 @@ TEST_CASE("An answer in its RRset's entry is evicted, flushed and served stale w
   CHECK(cache.find(www_key(), 1000) == nullptr);
   CHECK_FALSE(mentions(cache.dump(1000), "www.example.test."));
 }
+
+TEST_CASE("An answer displaced by a refresh of its RRset stays when the new one is refused") {
+  cache::AnswerCache cache;
+  CHECK(cache.store(key_of("other.example.test."), 0, testing::wire_name("other.example.test."),
+                    answer_to("other.example.test. IN A", LDNS_RCODE_NOERROR,
+                              {"other.example.test. 300 IN A 192.0.2.9"}),
+                    Security::Secure, 0, "u1")
+            .stored);
+  CHECK(store_www(cache, "www.example.test. 300 IN A 192.0.2.1", Security::Secure, 0));
+  // Its own RRset is refreshed in place, but another RRset of the reply is refused.
+  const auto result = cache.store(
+      www_key(), 0, www(),
+      answer_to("www.example.test. IN A", LDNS_RCODE_NOERROR,
+                {"www.example.test. 300 IN A 192.0.2.1", "other.example.test. 300 IN A 203.0.113.66"}),
+      Security::Secure, 1000, "u1");
+  CHECK_FALSE(result.stored);
+  CHECK(cache.size() == 2);
+  const auto* hit = cache.find(www_key(), 2000);
+  REQUIRE(hit != nullptr);
+  CHECK(hit->stored_ms == 0);
+  CHECK(cache.find(key_of("other.example.test."), 2000) != nullptr);
+}
