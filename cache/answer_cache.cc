@@ -27,6 +27,20 @@ bool is_expired_past_stale(const CachedAnswer& answer, const CacheLimits& limits
          now_ms - answer.expires_ms() > uint64_t{limits.stale_max_seconds} * 1000;
 }
 
+// The answer is one RRset whose key is the question (owner, type and class): the RRset's entry
+// can hold the answer too. A CNAME chain, a negative answer or several RRsets cannot.
+bool holds_only_itself(const std::vector<AnswerRRset>& rrsets, std::size_t kept,
+                       const Question& question) {
+  return rrsets.size() == 1 && kept == 1 && rrsets[0].trust == Trust::Answer &&
+         rrsets[0].type == question.qtype && rrsets[0].rclass == question.qclass &&
+         equal_folded(rrsets[0].owner.view(), question.qname);
+}
+
+bool has_question(const CachedAnswer& answer, uint16_t group, const Question& question) {
+  return answer.group == group && answer.qtype() == question.qtype &&
+         answer.qclass() == question.qclass && equal_folded(answer.qname(), question.qname);
+}
+
 }  // namespace
 
 const std::vector<uint8_t>* StaleAnswer::plain() const {
@@ -66,13 +80,12 @@ std::optional<uint16_t> AnswerCache::intern_upstream(const std::string& upstream
 }
 
 uint32_t AnswerCache::find_index(const Question& question) const {
+  if (answers_.size() == 0) return answers_.kNone;  // no need to hash
   const auto group = group_id_of(question.group_id);
   if (!group) return answers_.kNone;
   const uint64_t hash = key_hash(seed_, *group, question.qname, question.qtype, question.qclass);
   return answers_.find(hash, [&](const AnswerRef& answer) {
-    return answer->group == *group && answer->qtype() == question.qtype &&
-           answer->qclass() == question.qclass &&
-           equal_folded(answer->qname(), question.qname);
+    return has_question(*answer, *group, question);
   });
 }
 
@@ -83,7 +96,18 @@ bool AnswerCache::is_current(const CachedAnswer& answer) const {
   return true;
 }
 
+uint32_t AnswerCache::find_in_rrsets(const Question& question) const {
+  if (rrsets_.answer_count() == 0) return answers_.kNone;  // no need to hash
+  const auto group = group_id_of(question.group_id);
+  if (!group) return answers_.kNone;
+  return rrsets_.find_answer(*group, question.qname, question.qtype, question.qclass);
+}
+
 const CachedAnswer* AnswerCache::find(const Question& question, uint64_t now_ms) {
+  // The common answer first: a question is filed in one table or the other, never both.
+  if (const uint32_t own = find_in_rrsets(question); own != answers_.kNone) {
+    return find_in_own_rrset(own, now_ms);
+  }
   const uint32_t at = find_index(question);
   if (at == answers_.kNone) return nullptr;
   const CachedAnswer& answer = *answers_.at(at);
@@ -101,6 +125,19 @@ const CachedAnswer* AnswerCache::find(const Question& question, uint64_t now_ms)
   return &answer;
 }
 
+// An answer held in the entry of its only RRset: that entry is replaced, evicted or flushed with
+// the answer, so it is current as long as it is found.
+const CachedAnswer* AnswerCache::find_in_own_rrset(uint32_t at, uint64_t now_ms) {
+  const CachedAnswer& answer = *rrsets_.at(at).answer;
+  if (answer.expires_ms() <= now_ms) {
+    // No use even stale: the RRset stays (it may outlive the answer's other records).
+    if (is_expired_past_stale(answer, limits_, now_ms)) rrsets_.drop_answer(at);
+    return nullptr;
+  }
+  rrsets_.touch_index(at);
+  return &answer;
+}
+
 const CachedAnswer* AnswerCache::find(const std::string& key, uint64_t now_ms) {
   const auto question = question_of(key);
   return question ? find(*question, now_ms) : nullptr;
@@ -109,9 +146,14 @@ const CachedAnswer* AnswerCache::find(const std::string& key, uint64_t now_ms) {
 std::optional<StaleAnswer> AnswerCache::find_stale(const std::string& key, uint64_t now_ms) const {
   const auto question = question_of(key);
   if (!question) return std::nullopt;
-  const uint32_t at = find_index(*question);
-  if (at == answers_.kNone) return std::nullopt;
-  const CachedAnswer& entry = *answers_.at(at);
+  const CachedAnswer* found = nullptr;
+  if (const uint32_t at = find_index(*question); at != answers_.kNone) {
+    found = answers_.at(at).get();
+  } else if (const uint32_t own = find_in_rrsets(*question); own != answers_.kNone) {
+    found = rrsets_.at(own).answer.get();
+  }
+  if (found == nullptr) return std::nullopt;
+  const CachedAnswer& entry = *found;
   // THREATS rule 13: only data that was validated or proven insecure is served stale.
   if (entry.security == Security::Unchecked || entry.expires_ms() > now_ms ||
       is_expired_past_stale(entry, limits_, now_ms)) {
@@ -176,10 +218,12 @@ StoreResult AnswerCache::store(const std::string& key, uint64_t group_id, dns::B
   }
 
   std::size_t next = 0;
+  EntryRef own_rrset;  // the entry that holds this answer's records, if it has one RRset
+  AnswerRef same_question;  // a previous answer to this question that an offer displaced
   for (std::size_t i = 0; i < rrsets->size(); ++i) {
     if (ttls[i] == 0) continue;
     const AnswerRRset& rrset = (*rrsets)[i];
-    const auto offered = rrsets_.offer(answer, rrset, ttls[i], limits_.locked_ttl_percent);
+    auto offered = rrsets_.offer(answer, rrset, ttls[i], limits_.locked_ttl_percent);
     if (offered.outcome == Offer::Refused) {
       const CachedRRset& standing = *rrsets_.get(offered.standing);
       result.refused.push_back(
@@ -188,18 +232,40 @@ StoreResult AnswerCache::store(const std::string& key, uint64_t group_id, dns::B
            {standing.security(), standing.trust, upstream_name(standing.answer->upstream)}});
     } else {
       answer.set_rrset(next++, offered.standing);
+      own_rrset = offered.standing;
+      if (offered.displaced && has_question(*offered.displaced, *group, *question)) {
+        same_question = std::move(offered.displaced);  // replaced below, if this one is filed
+      } else if (offered.displaced) {
+        insert_answer(std::move(offered.displaced));  // still current: it keeps being answered
+      }
     }
   }
   if (result.refused.empty()) {
     result.stored = true;
     if (answer->original_ttl > 0) {
       if (const uint32_t at = find_index(*question); at != answers_.kNone) answers_.erase(at);
-      answers_.insert(key_hash(seed_, *group, question->qname, question->qtype, question->qclass),
-                      std::move(answer));
+      if (const uint32_t at = find_in_rrsets(*question); at != answers_.kNone) {
+        rrsets_.drop_answer(at);
+      }
+      const CachedRRset* own = holds_only_itself(*rrsets, next, *question)
+                                   ? rrsets_.get(own_rrset) : nullptr;
+      if (own != nullptr && own->answer.get() == answer.get()) {
+        rrsets_.mark_answer(own_rrset);  // one entry for the answer and its RRset
+      } else {
+        insert_answer(std::move(answer));
+      }
+      same_question = {};
     }
   }
+  if (same_question) insert_answer(std::move(same_question));  // the new one was not filed
   shrink();
   return result;
+}
+
+void AnswerCache::insert_answer(AnswerRef answer) {
+  const uint64_t hash =
+      key_hash(seed_, answer->group, answer->qname(), answer->qtype(), answer->qclass());
+  answers_.insert(hash, std::move(answer));
 }
 
 void AnswerCache::shrink() {
@@ -233,6 +299,7 @@ std::size_t AnswerCache::flush_unvalidated_from(const std::string& upstream) {
   const auto found = std::find(upstreams_.begin(), upstreams_.end(), upstream);
   if (found == upstreams_.end()) return 0;
   const auto id = static_cast<uint16_t>(found - upstreams_.begin());
+  const std::size_t own_before = rrsets_.answer_count();
   rrsets_.erase_if([&](const CachedRRset& rrset) {
     return rrset.answer->upstream == id && rrset.security() != Security::Secure;
   });
@@ -240,7 +307,7 @@ std::size_t AnswerCache::flush_unvalidated_from(const std::string& upstream) {
   erase_answers_if([&](const CachedAnswer& answer) {
     return answer.upstream == id && answer.security != Security::Secure;
   }, erased);
-  return erased;
+  return erased + own_before - rrsets_.answer_count();
 }
 
 std::vector<std::string> AnswerCache::dump(uint64_t now_ms) const { return lookup({}, 0, now_ms); }
@@ -255,19 +322,24 @@ std::vector<std::string> AnswerCache::lookup(dns::Bytes name, uint16_t type,
     auto block = rrset_listing(rrset, upstream_name(rrset.answer->upstream), now_ms);
     lines.insert(lines.end(), block.begin(), block.end());
   });
-  answers_.for_each([&](uint32_t, const AnswerRef& answer) {
+  const auto list_answer = [&](const CachedAnswer& answer) {
     // An answer built on a replaced RRset is never answered again: not listed either.
-    if (answer->expires_ms() <= now_ms || !is_current(*answer) ||
-        !is_named(answer->qname(), answer->qtype(), name, type, false)) {
+    if (answer.expires_ms() <= now_ms || !is_current(answer) ||
+        !is_named(answer.qname(), answer.qtype(), name, type, false)) {
       return;
     }
-    auto block = answer_listing(*answer, upstream_name(answer->upstream), now_ms);
+    auto block = answer_listing(answer, upstream_name(answer.upstream), now_ms);
     lines.insert(lines.end(), block.begin(), block.end());
+  };
+  answers_.for_each([&](uint32_t, const AnswerRef& answer) { list_answer(*answer); });
+  rrsets_.for_each([&](const CachedRRset& rrset) {
+    if (rrset.is_answer) list_answer(*rrset.answer);
   });
   return lines;
 }
 
 std::size_t AnswerCache::flush(dns::Bytes name, bool subtree) {
+  const std::size_t own_before = rrsets_.answer_count();
   rrsets_.erase_if([&](const CachedRRset& rrset) {
     return is_named(owner_of(rrset).view(), rrset.type, name, 0, subtree);
   });
@@ -275,7 +347,7 @@ std::size_t AnswerCache::flush(dns::Bytes name, bool subtree) {
   erase_answers_if([&](const CachedAnswer& answer) {
     return is_named(answer.qname(), answer.qtype(), name, 0, subtree);
   }, erased);
-  return erased;
+  return erased + own_before - rrsets_.answer_count();
 }
 
 void AnswerCache::clear() {

@@ -93,18 +93,27 @@ class AnswerCache {
   std::size_t flush(dns::Bytes name, bool subtree);
   void clear();
 
-  std::size_t size() const { return answers_.size(); }  // answers (each over its RRsets)
+  // Answers (each over its RRsets), with those held in their own RRset's entry.
+  std::size_t size() const { return answers_.size() + rrsets_.answer_count(); }
   // What the cache has allocated: the answers' blocks, as malloc counts them, and the table
   // entries of answers and RRsets.
   std::size_t bytes() const {
     return ledger_.bytes + answers_.size() * CompactTable<AnswerRef>::kEntryBytes +
            rrsets_.entry_bytes();
   }
-  uint64_t evictions() const { return evictions_ + rrsets_.evictions(); }
+  uint64_t evictions() const {
+    return evictions_ + rrsets_.evictions() + rrsets_.answer_evictions();
+  }
   const RRsetCache& rrsets() const { return rrsets_; }
 
  private:
   uint32_t find_index(const Question& question) const;
+  // The RRset entry that holds the answer to the question (its only RRset), or kNone.
+  uint32_t find_in_rrsets(const Question& question) const;
+  // The answer held in the RRset entry at `index`, if it can be answered at `now_ms`.
+  const CachedAnswer* find_in_own_rrset(uint32_t index, uint64_t now_ms);
+  // Files an answer under its own question in the answer table.
+  void insert_answer(AnswerRef answer);
   bool is_current(const CachedAnswer& answer) const;
   std::optional<uint16_t> group_id_of(uint64_t group) const;
   std::optional<uint16_t> intern_group(uint64_t group);

@@ -49,6 +49,32 @@ const CachedRRset* RRsetCache::find(uint16_t group, dns::Bytes owner, uint16_t t
   return &entries_.at(at);
 }
 
+uint32_t RRsetCache::find_answer(uint16_t group, dns::Bytes qname, uint16_t type,
+                                 uint16_t rclass) const {
+  return entries_.find(hash(group, qname, type, rclass), [&](const CachedRRset& rrset) {
+    return rrset.is_answer && rrset.type == type && rrset.rclass == rclass &&
+           rrset.answer->group == group && equal_folded(rrset.answer->qname(), qname);
+  });
+}
+
+void RRsetCache::mark_answer(EntryRef ref) {
+  if (!entries_.is_live(ref) || entries_.at(ref.index).is_answer) return;
+  entries_.at(ref.index).is_answer = true;
+  ++answer_count_;
+}
+
+void RRsetCache::drop_answer(uint32_t index) {
+  CachedRRset& rrset = entries_.at(index);
+  if (!rrset.is_answer) return;
+  rrset.is_answer = false;
+  --answer_count_;
+}
+
+void RRsetCache::erase(uint32_t at) {
+  drop_answer(at);
+  entries_.erase(at);
+}
+
 EntryRef RRsetCache::insert(uint64_t hash, CachedRRset rrset) {
   return entries_.insert(hash, std::move(rrset));
 }
@@ -62,7 +88,7 @@ OfferResult RRsetCache::offer(const AnswerRef& answer, const AnswerRRset& rrset,
   const uint32_t at = find_index(answer->group, rrset.owner.view(), rrset.type, rrset.rclass);
   if (at == entries_.kNone || entries_.at(at).expires_ms() <= now_ms) {
     if (at != entries_.kNone) erase(at);
-    return {Offer::Stored, insert(key_hash, std::move(fresh))};
+    return {Offer::Stored, insert(key_hash, std::move(fresh)), {}};
   }
   CachedRRset& cached = entries_.at(at);
   const int offered_rank = rank(answer->security, rrset.trust);
@@ -74,26 +100,36 @@ OfferResult RRsetCache::offer(const AnswerRef& answer, const AnswerRRset& rrset,
       const uint64_t locked_until = std::max(cached.locked_until_ms(), now_ms + fresh.lock_ms);
       fresh.lock_ms = static_cast<uint32_t>(
           std::min<uint64_t>(locked_until - now_ms, std::numeric_limits<uint32_t>::max()));
+      // The records are now read from the new answer: the old one, if it was served from this
+      // entry, goes back to the caller (the new one may take its place once stored).
+      AnswerRef displaced = cached.is_answer ? cached.answer : AnswerRef{};
+      drop_answer(at);
       cached = std::move(fresh);
+      entries_.touch(at);
+      return {Offer::Same, entries_.ref_of(at), std::move(displaced)};
     }
     entries_.touch(at);
-    return {Offer::Same, entries_.ref_of(at)};
+    return {Offer::Same, entries_.ref_of(at), {}};
   }
   const bool replace = offered_rank > cached_rank ||
                        (offered_rank == cached_rank && now_ms >= cached.locked_until_ms());
-  if (!replace) return {Offer::Refused, entries_.ref_of(at)};
+  if (!replace) return {Offer::Refused, entries_.ref_of(at), {}};
   erase(at);
-  return {Offer::Stored, insert(key_hash, std::move(fresh))};
+  return {Offer::Stored, insert(key_hash, std::move(fresh)), {}};
 }
 
 bool RRsetCache::evict_one() {
   const uint32_t victim = entries_.victim();
   if (victim == entries_.kNone) return false;
+  if (entries_.at(victim).is_answer) ++answer_evictions_;
   erase(victim);
   ++evictions_;
   return true;
 }
 
-void RRsetCache::clear() { entries_.clear(); }
+void RRsetCache::clear() {
+  entries_.clear();
+  answer_count_ = 0;
+}
 
 }  // namespace vigil::cache

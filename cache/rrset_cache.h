@@ -26,6 +26,9 @@ struct CachedRRset {
   uint16_t type = 0;      // the type (for RRSIGs, the type they cover)
   uint16_t rclass = 0;
   Trust trust = Trust::Chain;
+  // The answer whose wire form holds the records is also the cached answer to its own question
+  // (a single-RRset answer whose RRset's key is the question): one entry serves both.
+  bool is_answer = false;
 
   Security security() const { return answer->security; }
   uint64_t stored_ms() const { return answer->stored_ms; }
@@ -42,6 +45,9 @@ enum class Offer : uint8_t {
 struct OfferResult {
   Offer outcome = Offer::Stored;
   EntryRef standing;  // the entry the cache holds after the offer
+  // The answer the entry served before it was refreshed in place from the offered one: still
+  // current (its RRset stands), it needs an entry of its own.
+  AnswerRef displaced;
 };
 
 class RRsetCache {
@@ -67,6 +73,17 @@ class RRsetCache {
   }
   void touch(EntryRef ref) { entries_.touch(ref.index); }
 
+  // Answers held in RRset entries (is_answer): the entry whose answer is the cached answer to
+  // the question (`qname` in any letter case), or kNone.
+  uint32_t find_answer(uint16_t group, dns::Bytes qname, uint16_t type, uint16_t rclass) const;
+  const CachedRRset& at(uint32_t index) const { return entries_.at(index); }
+  // The entry `ref` names, which holds the records of its own answer, now serves as that answer.
+  void mark_answer(EntryRef ref);
+  // The entry no longer serves as an answer (its RRset stays).
+  void drop_answer(uint32_t index);
+  std::size_t answer_count() const { return answer_count_; }
+  void touch_index(uint32_t index) { entries_.touch(index); }
+
   // Evicts one entry (SIEVE); false if there is none.
   bool evict_one();
   // Erases every entry for which pred(entry) holds; returns how many.
@@ -89,16 +106,20 @@ class RRsetCache {
   // The entries' own bytes; the answers they point into are counted with the answers.
   std::size_t entry_bytes() const { return entries_.size() * CompactTable<CachedRRset>::kEntryBytes; }
   uint64_t evictions() const { return evictions_; }
+  // Answers evicted with the entry that held them.
+  uint64_t answer_evictions() const { return answer_evictions_; }
 
  private:
   uint64_t hash(uint16_t group, dns::Bytes owner, uint16_t type, uint16_t rclass) const;
   uint32_t find_index(uint16_t group, dns::Bytes owner, uint16_t type, uint16_t rclass) const;
   EntryRef insert(uint64_t hash, CachedRRset rrset);
-  void erase(uint32_t at) { entries_.erase(at); }
+  void erase(uint32_t at);
 
   uint64_t seed_;
   CompactTable<CachedRRset> entries_;
   uint64_t evictions_ = 0;
+  std::size_t answer_count_ = 0;  // entries with is_answer
+  uint64_t answer_evictions_ = 0;
 };
 
 // The owner of a cached RRset, in lower case.
