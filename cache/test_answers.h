@@ -1,43 +1,13 @@
-// Answers for the cache's unit tests: a response to a question of the test's choosing, its
-// records in presentation form, and the key the cache files it under.
+// Answers for the cache's unit tests: the responses come from tests/support/test_messages.h
+// (answer_to); this adds the key the cache files a question under.
 #pragma once
 
-#include <doctest/doctest.h>
-
-#include <initializer_list>
 #include <string>
-#include <vector>
 
 #include "cache/question_key.h"
-#include "dns/ldns_ptr.h"
-#include "dns/ldns_wire.h"
 #include "tests/support/test_messages.h"
 
 namespace vigil::testing {
-
-// A response to `question` ("www.example.test. IN A") with `rcode` and these records.
-inline std::vector<uint8_t> answer_to(const char* question, ldns_pkt_rcode rcode,
-                                      std::initializer_list<const char*> answer,
-                                      std::initializer_list<const char*> authority = {}) {
-  dns::LdnsPkt packet(ldns_pkt_new());
-  ldns_pkt_set_qr(packet.get(), true);
-  ldns_pkt_set_rcode(packet.get(), rcode);
-  ldns_rr* asked = nullptr;
-  REQUIRE(ldns_rr_new_question_frm_str(&asked, question, nullptr, nullptr) == LDNS_STATUS_OK);
-  ldns_pkt_push_rr(packet.get(), LDNS_SECTION_QUESTION, asked);
-  const auto push = [&](std::initializer_list<const char*> records, ldns_pkt_section section) {
-    for (const char* text : records) {
-      ldns_rr* rr = nullptr;
-      REQUIRE(ldns_rr_new_frm_str(&rr, text, 300, nullptr, nullptr) == LDNS_STATUS_OK);
-      ldns_pkt_push_rr(packet.get(), section, rr);
-    }
-  };
-  push(answer, LDNS_SECTION_ANSWER);
-  push(authority, LDNS_SECTION_AUTHORITY);
-  auto wire = dns::packet_wire(packet.get());
-  REQUIRE(wire.has_value());
-  return *wire;
-}
 
 inline std::string key_of(const char* name, uint16_t type = 1, uint64_t group = 0) {
   return cache::question_key(group, wire_name(name), type, 1);
